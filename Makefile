@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine:
+#   make run    set up .venv if needed, then launch the app
+#   make test   set up .venv if needed, then run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+NOQT    = .venv-noqt
+
+.PHONY: run test test-noqt lint-imports bench screenshots package docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/tit-app
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The Qt-free layers pass their tests in an environment without PyQt5.
+$(NOQT)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(NOQT)
+	$(NOQT)/bin/python -m pip install --quiet --upgrade pip
+	$(NOQT)/bin/python -m pip install --quiet --no-deps -e .
+	$(NOQT)/bin/python -m pip install --quiet requests platformdirs keyring numpy \
+	    pytest hypothesis opentelemetry-proto keyrings.alt
+	touch $@
+
+test-noqt: $(NOQT)/.installed
+	$(NOQT)/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('PyQt5') is not None)"
+	$(NOQT)/bin/python -m pytest tests/core tests/delivery tests/ops
+
+lint-imports: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+bench: $(STAMP)
+	$(PY) bench/track_overhead.py
+	$(PY) bench/delivery.py
+	$(PY) bench/ops.py
+	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/tit-app --screenshot docs/screenshots
+
+docs: $(STAMP)
+	$(VENV)/bin/tit-app telemetry schema --markdown > docs/telemetry.md
+
+package: $(STAMP)
+	scripts/build_bundle
+
+clean:
+	rm -rf $(VENV) $(NOQT) build dist *.egg-info

@@ -1,0 +1,1 @@
+"""Packaged resources: event catalog, consent text, icons, style sheet, default destinations."""

@@ -1,0 +1,3 @@
+from tit_app.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""TI computations on a spherical head model (numpy, Qt-free)."""

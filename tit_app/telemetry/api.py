@@ -1,0 +1,180 @@
+"""The public telemetry API, as module-level functions over one process-wide Engine."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import envflags
+from .config import TelemetryConfig
+from .engine import Engine
+
+log = logging.getLogger(__name__)
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> Engine:
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = Engine()
+    return _engine
+
+
+def reset_engine(new: Engine | None = None) -> Engine:
+    """Replace the process-wide engine (tests; a changed TIT_HOME). The old one is shut down."""
+    global _engine
+    with _engine_lock:
+        old, _engine = _engine, new or Engine()
+    if old is not None:
+        old.shutdown(budget_s=0.0)
+    return _engine
+
+
+@dataclass(frozen=True)
+class Status:
+    enabled: bool
+    level: str | None
+    reason: str
+    decided_by: str
+    user_can_change: bool
+    client_id: str
+    pending: int
+    dropped: dict[str, int]
+    destinations: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def track_event(name: str, params: Mapping[str, Any] | None = None, *, _blocking: bool = False) -> None:
+    """Record an event if the user agreed. Costs microseconds; never raises (except strict mode)."""
+    _record_event(name, params, blocking=_blocking)
+
+
+def _record_event(name: str, params: Mapping[str, Any] | None, blocking: bool = False, frames: tuple = ()) -> None:
+    try:
+        engine().record(name, params, blocking, frames)
+    except ValueError:
+        if envflags.strict():
+            raise
+    except Exception:
+        log.debug("track_event failed", exc_info=True)
+
+
+def is_enabled() -> bool:
+    try:
+        return engine().decision().enabled
+    except Exception:
+        return False
+
+
+def status() -> Status:
+    eng = engine()
+    decision = eng.decision()
+    store = eng.store
+    problems = [msg for _, msg in _problem_pairs(eng.config_problems())]
+    for extra in (store.problem, eng.config_store.last_error):
+        if extra:
+            problems.append(extra)
+    return Status(
+        enabled=decision.enabled,
+        level=decision.level,
+        reason=decision.reason,
+        decided_by=decision.decided_by,
+        user_can_change=decision.user_can_change,
+        client_id=eng.config().client_id,
+        pending=store.pending_count(),
+        dropped=store.drop_counts(),
+        destinations=_destinations(eng),
+        problems=problems,
+    )
+
+
+def _problem_pairs(problems: list) -> list[tuple[str, str]]:
+    pairs = []
+    for problem in problems:
+        setting = getattr(problem, "setting", None)
+        message = getattr(problem, "message", None)
+        if setting is None and isinstance(problem, tuple):
+            setting, message = problem
+        text = message if message and setting and message.startswith(setting) else f"{setting}: {message}"
+        pairs.append((setting, text))
+    return pairs
+
+
+def _destinations(eng: Engine) -> list[dict]:
+    delivered = eng.store.destination_status()
+    result = []
+    for exporter in eng.exporters():
+        info = {"name": exporter.name, "levels": sorted(exporter.levels)}
+        info.update(delivered.get(exporter.name, {}))
+        result.append(info)
+    return result
+
+
+def load_config() -> TelemetryConfig:
+    return engine().config_store.load()
+
+
+def save_config(cfg: TelemetryConfig) -> bool:
+    """Save atomically (0600). On failure the choice is kept for this session; returns False."""
+    eng = engine()
+    saved = eng.config_store.save(cfg)
+    eng.invalidate()
+    return saved
+
+
+def set_enabled(enabled: bool, level: str | None = None) -> bool:
+    if level is not None and level not in ("usage", "errors"):
+        raise ValueError(f"level must be 'usage' or 'errors', not {level!r}")
+    return engine().set_enabled(enabled, level)
+
+
+def set_interface(interface: str) -> None:
+    if interface not in ("gui", "cli"):
+        raise ValueError(f"interface must be 'gui' or 'cli', not {interface!r}")
+    engine().interface = interface
+
+
+def flush(timeout: float = 5.0) -> bool:
+    try:
+        return engine().flush(timeout)
+    except Exception:
+        log.exception("telemetry flush failed; events stay queued")
+        return False
+
+
+def pending(limit: int | None = None) -> list:
+    eng = engine()
+    eng.persist()
+    return eng.store.pending(limit)
+
+
+def history(limit: int | None = None) -> list:
+    return engine().store.history(limit)
+
+
+def operation_summary() -> list:
+    """Count, error rate, median and p95 duration per operation, from local data only."""
+    from .summary import operation_summary as summarise
+
+    store = engine().store
+    return summarise([p.event for p in store.pending()] + store.history_events())
+
+
+def purge() -> int:
+    return engine().purge()
+
+
+def reset_client_id() -> str:
+    return engine().reset_client_id()
+
+
+def register_events(source: str | Path | Mapping[str, Any]) -> list[str]:
+    """Add another catalog's events (a TOML path or the equivalent mapping)."""
+    return engine().catalog.add(source)

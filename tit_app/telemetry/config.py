@@ -1,0 +1,129 @@
+"""The user's telemetry settings: one dataclass, one load, one save.
+
+The file is `telemetry.json` in the config dir. Writes are atomic and owner-only.
+Nothing in a damaged file can turn telemetry on: each bad value falls back to its
+default, and every failure to read or write keeps the state in memory and logs once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from . import paths
+from .atomicfile import write_private
+
+log = logging.getLogger(__name__)
+
+LEVELS = ("usage", "errors")
+FILE_NAME = "telemetry.json"
+
+
+def new_client_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class TelemetryConfig:
+    enabled: bool = False
+    client_id: str = field(default_factory=new_client_id)
+    consent_shown: bool = False
+    level: str = "usage"
+    consent_at: str | None = None
+    first_run_recorded: bool = False
+    # Keys this version does not know, kept so a newer version's settings survive.
+    extra: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def _valid_client_id(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+_CHECKS = {
+    "enabled": lambda v: isinstance(v, bool),
+    "client_id": _valid_client_id,
+    "consent_shown": lambda v: isinstance(v, bool),
+    "level": lambda v: v in LEVELS,
+    "consent_at": lambda v: v is None or isinstance(v, str),
+    "first_run_recorded": lambda v: isinstance(v, bool),
+}
+
+
+def config_path() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def from_mapping(raw: object) -> TelemetryConfig:
+    """Build a config from parsed JSON, keeping only well-typed values."""
+    cfg = TelemetryConfig()
+    if not isinstance(raw, dict):
+        if raw is not None:
+            log.warning("telemetry settings are not a JSON object; using defaults")
+        return cfg
+    for name, check in _CHECKS.items():
+        if name in raw:
+            if check(raw[name]):
+                setattr(cfg, name, raw[name])
+            else:
+                log.warning("telemetry setting %r has an invalid value; using the default", name)
+    known = {f.name for f in fields(TelemetryConfig)}
+    cfg.extra = {k: v for k, v in raw.items() if k not in known}
+    return cfg
+
+
+def to_mapping(cfg: TelemetryConfig) -> dict:
+    data = dict(cfg.extra)
+    data.update({k: v for k, v in asdict(cfg).items() if k != "extra"})
+    return data
+
+
+class ConfigStore:
+    """Loads and saves the config file; after a failure, keeps the session's state in memory."""
+
+    def __init__(self) -> None:
+        self._memory: TelemetryConfig | None = None
+        self._warned = False
+        self.last_error: str | None = None
+
+    def load(self) -> TelemetryConfig:
+        if self._memory is not None:
+            return _copy(self._memory)
+        path = config_path()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return TelemetryConfig()
+        except OSError as exc:
+            self._fail(f"could not read {FILE_NAME}: {exc.strerror or exc}")
+            return TelemetryConfig()
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            log.warning("%s is not valid JSON; using defaults", FILE_NAME)
+            raw = None
+        return from_mapping(raw)
+
+    def save(self, cfg: TelemetryConfig) -> bool:
+        """Write atomically; on failure keep `cfg` for this session and return False."""
+        try:
+            write_private(config_path(), json.dumps(to_mapping(cfg), indent=2, sort_keys=True))
+        except OSError as exc:
+            self._memory = _copy(cfg)
+            self._fail(f"could not save {FILE_NAME}: {exc.strerror or exc}")
+            return False
+        self._memory = None
+        self.last_error = None
+        return True
+
+    def _fail(self, message: str) -> None:
+        self.last_error = message
+        if not self._warned:
+            self._warned = True
+            log.warning("telemetry: %s; the choice is kept for this session only", message)
+
+
+def _copy(cfg: TelemetryConfig) -> TelemetryConfig:
+    return from_mapping(to_mapping(cfg))

@@ -1,0 +1,61 @@
+"""The headless driver: one daemon thread doing DESIGN §2 steps 2-3 outside the GUI.
+
+It persists the buffer every 250 ms and sends every 30 s. At interpreter exit it stops,
+persists what is left and spends at most about a second sending; whatever is not sent
+by then waits in the store for the next run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+
+log = logging.getLogger(__name__)
+
+PERSIST_EVERY_S = 0.25
+SEND_EVERY_S = 30.0
+FIRST_SEND_AFTER_S = 10.0
+EXIT_BUDGET_S = 1.0
+
+
+class BackgroundDriver:
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tit-telemetry", daemon=True)
+
+    def start(self) -> "BackgroundDriver":
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        next_send = time.monotonic() + FIRST_SEND_AFTER_S
+        while not self._stop.wait(PERSIST_EVERY_S):
+            try:
+                self.engine.persist()
+                if time.monotonic() >= next_send:
+                    next_send = time.monotonic() + SEND_EVERY_S
+                    self.engine.send()
+            except Exception:  # telemetry trouble is logged, never raised into the app
+                log.exception("telemetry worker step failed")
+
+    def stop(self, timeout: float) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            # A send in flight may hold its socket for longer; we do not wait for it.
+            self._thread.join(timeout)
+
+
+def start(engine) -> BackgroundDriver:
+    driver = BackgroundDriver(engine).start()
+    atexit.register(_at_exit, engine)
+    return driver
+
+
+def _at_exit(engine) -> None:
+    try:
+        engine.shutdown(EXIT_BUDGET_S)
+    except Exception:
+        log.exception("telemetry could not shut down cleanly")

@@ -1,0 +1,73 @@
+"""Values shared by the store, the exporters and the UI."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Why an event was dropped; each cause is a counter in the store and a telemetry_health param.
+DROP_CAUSES = (
+    "invalid",
+    "scrub_failed",
+    "over_capacity",
+    "too_old",
+    "rejected",
+    "rate_limited",
+    "buffer_full",
+    "store_unavailable",
+)
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One enriched event as persisted; exporters encode these."""
+
+    event_id: str  # 32 lowercase hex, stable across retries so receivers can de-duplicate
+    name: str
+    level: str  # "errors" | "usage" for this occurrence
+    time_us: int  # when it happened, microseconds since the epoch
+    client_id: str
+    session_id: str  # decimal digits: the session start in epoch seconds (GA-P2)
+    seq: int  # per-session sequence number
+    params: dict[str, Any] = field(default_factory=dict)
+    system: dict[str, Any] = field(default_factory=dict)
+    # Only for events from track_operation(..., error): module:function frames, callee last.
+    frames: tuple[dict[str, Any], ...] = ()
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "StoredEvent":
+        data = json.loads(text)
+        data["frames"] = tuple(data.get("frames") or ())
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where one pending event stands with one destination."""
+
+    destination: str
+    state: str  # "pending" | "done"
+    attempts: int
+    next_attempt: float  # epoch seconds; 0 = as soon as possible
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    event: StoredEvent
+    deliveries: tuple[Delivery, ...]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event_id: str
+    name: str
+    destination: str
+    outcome: str  # "sent" | "dropped"
+    detail: str
+    at: float  # epoch seconds
+    time_us: int

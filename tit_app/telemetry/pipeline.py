@@ -1,0 +1,81 @@
+"""Step 2 of an event's life: validate against the catalog, scrub, enrich.
+
+Runs on the telemetry worker, never on the caller's thread (except `_blocking` calls).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .catalog import Catalog, InvalidEvent
+from .model import StoredEvent
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    """What `track_event` buffers: cheap to build, nothing validated yet."""
+
+    time: float
+    name: str
+    params: dict[str, Any] | None
+    interface: str
+    frames: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass
+class Batch:
+    events: list[StoredEvent] = field(default_factory=list)
+    drops: dict[str, int] = field(default_factory=dict)
+
+    def drop(self, cause: str) -> None:
+        self.drops[cause] = self.drops.get(cause, 0) + 1
+
+
+class Enricher:
+    """Turns raw events into stored ones for one session of one client."""
+
+    def __init__(self, catalog: Catalog, scrub: Callable[[str], str], system: Callable[[str], dict]) -> None:
+        self.catalog = catalog
+        self.scrub = scrub
+        self.system = system
+        self.session_id = str(int(time.time()))
+        self._seq = itertools.count(1)
+
+    def build(self, raws: list[RawEvent], client_id: str, level: str) -> Batch:
+        batch = Batch()
+        for raw in raws:
+            try:
+                params = self._scrubbed(raw.params)
+            except Exception:  # fail closed: an event we could not clean never leaves
+                batch.drop("scrub_failed")
+                continue
+            try:
+                clean, event_level = self.catalog.validate(raw.name, params)
+            except InvalidEvent:
+                batch.drop("invalid")
+                continue
+            if level == "errors" and event_level != "errors":
+                continue  # not a drop: the user chose not to share usage events
+            batch.events.append(self._stored(raw, clean, event_level, client_id))
+        return batch
+
+    def _scrubbed(self, params: dict[str, Any] | None) -> dict[str, Any]:
+        return {k: self.scrub(v) if isinstance(v, str) else v for k, v in (params or {}).items()}
+
+    def _stored(self, raw: RawEvent, params: dict, level: str, client_id: str) -> StoredEvent:
+        return StoredEvent(
+            event_id=uuid.uuid4().hex,
+            name=raw.name,
+            level=level,
+            time_us=int(raw.time * 1_000_000),
+            client_id=client_id,
+            session_id=self.session_id,
+            seq=next(self._seq),
+            params=params,
+            system=self.system(raw.interface),
+            frames=raw.frames,
+        )

@@ -1,0 +1,305 @@
+"""The durable local queue: SQLite in WAL mode, shared safely by the GUI and CLI processes.
+
+Pending events live in `events`; their per-destination state in `deliveries`, created
+lazily when a destination first leases an event (so a destination added later still gets
+what was already consented to). An event leaves the queue once every configured
+destination that accepts its level is done with it. Sent and dropped events go to a
+bounded `history` for the Privacy page. Drops are counted by cause in `counters`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+from .model import DROP_CAUSES, Delivery, HistoryEntry, PendingEvent, StoredEvent
+from .storefile import open_database
+
+log = logging.getLogger(__name__)
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Bounds:
+    max_events: int = 10_000
+    max_bytes: int = 10_000_000
+    max_age_s: float = 30 * DAY
+    history_events: int = 500
+    history_age_s: float = 7 * DAY
+
+
+class Store:
+    def __init__(self, path: Path | None, bounds: Bounds = Bounds()) -> None:
+        self.bounds = bounds
+        self._lock = threading.RLock()
+        self._db, self.path, self.problem = open_database(path)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.path is None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, args: Iterable = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add(self, events: Iterable[StoredEvent], now: float | None = None) -> int:
+        rows = [(e.event_id, e.name, e.level, e.time_us, body, len(body)) for e in events for body in [e.to_json()]]
+        if not rows:
+            return 0
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO events(event_id, name, level, time_us, body, size) VALUES (?,?,?,?,?,?)", rows
+            )
+            self._enforce_bounds(db, time.time() if now is None else now)
+        return len(rows)
+
+    def _enforce_bounds(self, db: sqlite3.Connection, now: float) -> None:
+        oldest_allowed = int((now - self.bounds.max_age_s) * 1e6)
+        self._count(db, "too_old", db.execute("DELETE FROM events WHERE time_us < ?", (oldest_allowed,)).rowcount)
+        count, size = db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM events").fetchone()
+        excess = max(0, count - self.bounds.max_events)
+        if size > self.bounds.max_bytes:
+            excess = max(excess, _rows_to_free(db, size - self.bounds.max_bytes))
+        if excess:
+            db.execute("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_us, id LIMIT ?)", (excess,))
+            self._count(db, "over_capacity", excess)
+
+    def count_drop(self, cause: str, n: int = 1) -> None:
+        if n:
+            with self._write() as db:
+                self._count(db, cause, n)
+
+    @staticmethod
+    def _count(db: sqlite3.Connection, cause: str, n: int) -> None:
+        if cause not in DROP_CAUSES:
+            raise ValueError(f"unknown drop cause {cause!r}")
+        if n > 0:
+            db.execute(
+                "INSERT INTO counters(cause, count) VALUES (?, ?) "
+                "ON CONFLICT(cause) DO UPDATE SET count = count + excluded.count",
+                (cause, n),
+            )
+
+    def purge(self) -> int:
+        with self._write() as db:
+            return db.execute("DELETE FROM events").rowcount
+
+    def delete(self, event_ids: Iterable[str]) -> int:
+        ids = list(event_ids)
+        with self._write() as db:
+            return sum(db.execute("DELETE FROM events WHERE event_id = ?", (i,)).rowcount for i in ids)
+
+    # -- delivery --------------------------------------------------------------------------
+
+    def lease(
+        self, destination: str, levels: Iterable[str], now: float, limit: int, max_bytes: int,
+        lease_s: float = 60.0, ignore_backoff: bool = False,
+    ) -> list[StoredEvent]:
+        """Claim up to `limit` events (and `max_bytes` of bodies) due for `destination`."""
+        levels = tuple(levels)
+        due = "1" if ignore_backoff else "d.next_attempt <= :now"
+        level_names = {f"lv{i}": level for i, level in enumerate(levels)}
+        sql = (
+            "SELECT e.id, e.body, e.size FROM events e LEFT JOIN deliveries d "
+            "ON d.event = e.id AND d.destination = :dest "
+            f"WHERE e.level IN ({','.join(':' + k for k in level_names) or 'NULL'}) "
+            f"AND (d.event IS NULL OR (d.state = 'pending' AND {due} AND d.lease_until <= :now)) "
+            "ORDER BY e.id LIMIT :limit"
+        )
+        args = {"dest": destination, "now": now, "limit": limit, **level_names}
+        with self._write() as db:
+            picked, total = [], 0
+            for row_id, body, size in db.execute(sql, args).fetchall():
+                if picked and total + size > max_bytes:
+                    break
+                picked.append((row_id, body))
+                total += size
+            db.executemany(
+                "INSERT INTO deliveries(event, destination, lease_until) VALUES (?, ?, ?) "
+                "ON CONFLICT(event, destination) DO UPDATE SET lease_until = excluded.lease_until",
+                [(row_id, destination, now + lease_s) for row_id, _ in picked],
+            )
+        return [StoredEvent.from_json(body) for _, body in picked]
+
+    def ack(self, destination: str, event_ids: Iterable[str], now: float) -> None:
+        self._finish(destination, event_ids, now, "sent", "")
+
+    def drop(self, destination: str, event_ids: Iterable[str], now: float, cause: str, reason: str) -> None:
+        ids = list(event_ids)
+        self._finish(destination, ids, now, "dropped", reason)
+        self.count_drop(cause, len(ids))
+
+    def _finish(self, destination: str, event_ids: Iterable[str], now: float, outcome: str, detail: str) -> None:
+        ids = list(event_ids)
+        with self._write() as db:
+            for event_id in ids:
+                row = db.execute("SELECT id, name, time_us, body FROM events WHERE event_id = ?", (event_id,)).fetchone()
+                if row is None:
+                    continue
+                db.execute(
+                    "INSERT INTO deliveries(event, destination, state) VALUES (?, ?, 'done') "
+                    "ON CONFLICT(event, destination) DO UPDATE SET state = 'done', lease_until = 0",
+                    (row[0], destination),
+                )
+                db.execute(
+                    "INSERT INTO history(event_id, name, destination, outcome, detail, at, time_us, body) "
+                    "VALUES (?,?,?,?,?,?,?,?)",
+                    (event_id, row[1], destination, outcome, detail, now, row[2], row[3]),
+                )
+            if outcome == "sent" and ids:
+                db.execute(
+                    "INSERT INTO destination_status(destination, last_success) VALUES (?, ?) "
+                    "ON CONFLICT(destination) DO UPDATE SET last_success = excluded.last_success",
+                    (destination, now),
+                )
+            self._trim_history(db, now)
+
+    def retry(self, destination: str, event_ids: Iterable[str], next_attempt: float, error: str, now: float) -> None:
+        with self._write() as db:
+            db.executemany(
+                "UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?, lease_until = 0, last_error = ? "
+                "WHERE destination = ? AND event = (SELECT id FROM events WHERE event_id = ?)",
+                [(next_attempt, error, destination, i) for i in event_ids],
+            )
+            self._note_error(db, destination, error, now)
+
+    def note_error(self, destination: str, error: str, now: float) -> None:
+        with self._write() as db:
+            self._note_error(db, destination, error, now)
+
+    @staticmethod
+    def _note_error(db: sqlite3.Connection, destination: str, error: str, now: float) -> None:
+        db.execute(
+            "INSERT INTO destination_status(destination, last_error, last_error_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(destination) DO UPDATE SET last_error = excluded.last_error, "
+            "last_error_at = excluded.last_error_at",
+            (destination, error, now),
+        )
+
+    def drop_older_than(self, destination: str, levels: Iterable[str], oldest_us: int, now: float, reason: str) -> int:
+        """Drop, for one destination only, events older than it accepts (GA4: 72 h, GA-TS3)."""
+        levels = tuple(levels)
+        rows = self._read(
+            f"SELECT e.event_id FROM events e WHERE e.time_us < ? AND e.level IN ({_in_list(levels)}) AND NOT EXISTS "
+            "(SELECT 1 FROM deliveries d WHERE d.event = e.id AND d.destination = ? AND d.state = 'done')",
+            (oldest_us, *levels, destination),
+        )
+        ids = [r[0] for r in rows]
+        if ids:
+            self.drop(destination, ids, now, "too_old", reason)
+        return len(ids)
+
+    def set_hold(self, destination: str, until: float) -> None:
+        """A server asked us to wait (Retry-After, rate limits): no sends to it before `until`."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO destination_status(destination, hold_until) VALUES (?, ?) "
+                "ON CONFLICT(destination) DO UPDATE SET hold_until = excluded.hold_until",
+                (destination, until),
+            )
+
+    def holds(self) -> dict[str, float]:
+        return dict(self._read("SELECT destination, hold_until FROM destination_status WHERE hold_until > 0"))
+
+    def finalize(self, accepting: Mapping[str, Iterable[str]]) -> int:
+        """Remove events that every destination accepting their level is done with."""
+        conditions, args = [], []
+        for destination, levels in accepting.items():
+            levels = tuple(levels)
+            conditions.append(
+                f"(e.level NOT IN ({_in_list(levels)}) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event = e.id "
+                "AND d.destination = ? AND d.state = 'done'))"
+            )
+            args += [*levels, destination]
+        if not conditions:
+            return 0
+        wanted = " OR ".join(f"e.level IN ({_in_list(tuple(lv))})" for lv in accepting.values())
+        args += [lv for levels in accepting.values() for lv in levels]
+        with self._write() as db:
+            sql = f"DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE {' AND '.join(conditions)} AND ({wanted}))"
+            return db.execute(sql, args).rowcount
+
+    def _trim_history(self, db: sqlite3.Connection, now: float) -> None:
+        db.execute("DELETE FROM history WHERE at < ?", (now - self.bounds.history_age_s,))
+        db.execute(
+            "DELETE FROM history WHERE id NOT IN (SELECT id FROM history ORDER BY id DESC LIMIT ?)",
+            (self.bounds.history_events,),
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        return self._read("SELECT COUNT(*) FROM events")[0][0]
+
+    def pending(self, limit: int | None = None) -> list[PendingEvent]:
+        rows = self._read("SELECT id, body FROM events ORDER BY time_us DESC, id DESC LIMIT ?", (limit or -1,))
+        states: dict[int, list[Delivery]] = {}
+        for event, *rest in self._read(
+            "SELECT event, destination, state, attempts, next_attempt, last_error FROM deliveries ORDER BY destination"
+        ):
+            states.setdefault(event, []).append(Delivery(*rest))
+        return [PendingEvent(StoredEvent.from_json(body), tuple(states.get(row_id, ()))) for row_id, body in rows]
+
+    def history(self, limit: int | None = None) -> list[HistoryEntry]:
+        rows = self._read(
+            "SELECT event_id, name, destination, outcome, detail, at, time_us FROM history ORDER BY id DESC LIMIT ?",
+            (limit or -1,),
+        )
+        return [HistoryEntry(*row) for row in rows]
+
+    def history_events(self) -> list[StoredEvent]:
+        """Each event in the history once (it has a row per destination), newest first."""
+        rows = self._read("SELECT body FROM history GROUP BY event_id ORDER BY MAX(id) DESC")
+        return [StoredEvent.from_json(body) for (body,) in rows]
+
+    def drop_counts(self) -> dict[str, int]:
+        return dict(self._read("SELECT cause, count FROM counters ORDER BY cause"))
+
+    def unreported_drops(self) -> dict[str, int]:
+        return {c: n for c, n in self._read("SELECT cause, count - reported FROM counters") if n > 0}
+
+    def mark_drops_reported(self, counts: Mapping[str, int]) -> None:
+        with self._write() as db:
+            db.executemany("UPDATE counters SET reported = reported + ? WHERE cause = ?", [(n, c) for c, n in counts.items()])
+
+    def destination_status(self) -> dict[str, dict]:
+        rows = self._read("SELECT destination, last_success, last_error, last_error_at FROM destination_status")
+        return {d: {"last_success": s, "last_error": e, "last_error_at": at} for d, s, e, at in rows}
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _in_list(levels: tuple[str, ...]) -> str:
+    return ",".join("?" * len(levels)) if levels else "NULL"
+
+
+def _rows_to_free(db: sqlite3.Connection, excess_bytes: int) -> int:
+    freed = count = 0
+    for (size,) in db.execute("SELECT size FROM events ORDER BY time_us, id"):
+        if freed >= excess_bytes:
+            break
+        freed += size
+        count += 1
+    return count

@@ -1,0 +1,60 @@
+"""A test kit for code that uses tit_app telemetry (our tests use it too).
+
+    with isolated_telemetry(tmp_path, consent=True) as eng:
+        track_event("sim_ti", {"status": "start"})
+        assert [e.name for e in stored_events()] == ["sim_ti"]
+
+Everything is real: a real config file and SQLite store under `tmp_path`.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import api
+from .engine import Engine
+from .model import StoredEvent
+
+CONTROLLED_ENV = (
+    "TIT_HOME", "DO_NOT_TRACK", "TIT_NO_TELEMETRY", "TIT_POLICY_FILE", "TIT_TELEMETRY_DEBUG",
+    "TIT_GA4_MEASUREMENT_ID", "TIT_GA4_API_SECRET", "TIT_GA4_ENDPOINT", "TIT_SENTRY_DSN",
+    "TIT_JSON_ENDPOINT", "TIT_JSON_TOKEN", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SDK_DISABLED",
+)
+
+
+@contextmanager
+def isolated_telemetry(home: Path, consent: bool | None = None, level: str = "usage",
+                       env: dict[str, str] | None = None) -> Iterator[Engine]:
+    """A fresh engine with its own TIT_HOME; the environment is restored afterwards.
+
+    consent=True/False answers the consent question first; None leaves it unasked.
+    The policy file points inside `home`, so the machine's own policy never leaks in.
+    """
+    saved = {name: os.environ.get(name) for name in CONTROLLED_ENV}
+    for name in CONTROLLED_ENV:
+        os.environ.pop(name, None)
+    os.environ["TIT_HOME"] = str(home)
+    os.environ["TIT_POLICY_FILE"] = str(Path(home) / "policy.toml")
+    os.environ.update(env or {})
+    engine = api.reset_engine()
+    engine.external_driver = True  # tests drive persist/send themselves
+    try:
+        if consent is not None:
+            api.set_enabled(consent, level)
+        yield engine
+    finally:
+        api.reset_engine()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def stored_events() -> list[StoredEvent]:
+    """Persist whatever is buffered and return the pending events, oldest first."""
+    return [p.event for p in reversed(api.pending())]

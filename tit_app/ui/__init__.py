@@ -1,0 +1,1 @@
+"""The desktop shell: the only package that imports PyQt5."""
