@@ -150,3 +150,16 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
+
+
+def test_public_names_survive_importing_every_submodule():
+    import importlib
+    import pkgutil
+
+    import tit_app.telemetry as package
+
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        importlib.import_module(info.name)
+    for name in package.__all__:
+        assert not isinstance(getattr(package, name), type(package)), f"telemetry.{name} is a module"
+    assert type(package.engine()).__name__ == "Engine"

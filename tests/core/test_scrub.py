@@ -60,7 +60,7 @@ def test_leaves_ordinary_text_alone(text):
 
 
 def test_a_failing_step_drops_the_event(tmp_path, monkeypatch):
-    from tit_app.telemetry.engine import Engine
+    from tit_app.telemetry.runtime import Engine
     from tit_app.telemetry.testing import isolated_telemetry
 
     def broken(text: str) -> str:

@@ -1,1 +1,71 @@
-"""TI computations on a spherical head model (numpy, Qt-free)."""
+"""TI computations on a spherical head model (numpy, Qt-free).
+
+The full user documentation, with CLI examples, is docs/ops.md; this is the
+same model in brief.
+
+Geometry
+    A sphere of radius 92 mm (``Head.radius_mm``) with one conductivity,
+    0.33 S/m (``Head.conductivity_s_per_m``). Frame: x to the right ear
+    (RPA), y to the nose (Nz), z to the vertex (Cz), origin at the centre,
+    millimetres.
+
+Electrodes (:mod:`.electrodes`)
+    Points on the scalp named by the 10-10 system (85 sites: every row AF,
+    F, FC, C, CP, P, PO from 9/10 through z, plus Fp1/Fpz/Fp2, O1/Oz/O2, Nz
+    and Iz; T3/T4/T5/T6 are accepted for T7/T8/P7/P8; LPA/RPA are
+    fiducials). Standard spherical coordinates in degrees: theta from +z
+    (Cz = 0), phi from +x towards +y (T8 = 0, Fpz = 90, T7 = 180,
+    Oz = -90). Fpz-T7-Oz-T8 is the equator; Nz, Iz, LPA, RPA and the 9/10
+    sites are 22.5 degrees below it.
+
+Field (:mod:`.field`)
+    The exact field of point electrodes on a homogeneous sphere in
+    insulating air (no current leaves except at the electrodes). Limits:
+    no scalp/skull/CSF/brain layers (the skull alone would lower and spread
+    the brain field), point contacts (the field is singular right under
+    each electrode, so maps and scores ignore the outer shell where that
+    matters), a sphere rather than a head shape, and no tissue anisotropy.
+    Fields are linear in current: I mA gives I times the 1 mA field.
+
+Envelope (:mod:`.envelope`, Grossman et al., Cell 2017)
+    With E2 flipped where the angle to E1 exceeds 90 degrees and
+    |E1| >= |E2|: 2|E2| if |E2| <= |E1| cos(alpha), else
+    2|E2 x (E1 - E2)| / |E1 - E2|. Along a direction n:
+    | |(E1 + E2) . n| - |(E1 - E2) . n| |. Multichannel TI
+    (:mod:`.multichannel`): the largest sum over directions of the two
+    channels' directional envelopes, found exactly.
+
+Operations, each ``op(params=None, progress=None, cancel=None)``:
+    :func:`sim_ti` (two pairs) and :func:`sim_mti` (four pairs) return a
+    :class:`SimResult` with the envelope on a slice (NaN outside the head),
+    the value at the target and the focality; :func:`flex_search` optimises
+    four free electrode positions; :func:`ex_search` scores every montage
+    from a list. Progress is a callable taking non-decreasing int percents
+    ending at 100; cancel is a :class:`CancelToken` (raises
+    :class:`Cancelled`). Bad parameters raise :class:`ParamError` naming the
+    field, before any work. :func:`save` writes FILE.png and FILE.npz.
+"""
+
+from tit_app.ops.electrodes import NAMES as ELECTRODE_NAMES
+from tit_app.ops.ex_search import ex_search, montage_count
+from tit_app.ops.flex_search import flex_search
+from tit_app.ops.grid import PLANES
+from tit_app.ops.options import build_params
+from tit_app.ops.params import (Head, Pair, ParamError, Sampling, SimMTIParams,
+                                SimTIParams, SliceSpec, Target)
+from tit_app.ops.progress import CancelToken, Cancelled
+from tit_app.ops.results import (ExSearchResult, FlexResult, RankedMontage,
+                                 SimResult, load, save)
+from tit_app.ops.search_params import ExSearchParams, FlexSearchParams
+from tit_app.ops.sim_mti import sim_mti
+from tit_app.ops.sim_ti import sim_ti
+from tit_app.ops.summary import summary_lines
+
+__all__ = [
+    "ELECTRODE_NAMES", "PLANES", "CancelToken", "Cancelled", "ExSearchParams",
+    "ExSearchResult", "FlexResult", "FlexSearchParams", "Head", "Pair",
+    "ParamError", "RankedMontage", "Sampling", "SimMTIParams", "SimResult",
+    "SimTIParams", "SliceSpec", "Target", "build_params", "ex_search",
+    "flex_search", "load", "montage_count", "save", "sim_mti", "sim_ti",
+    "summary_lines",
+]

@@ -2,50 +2,45 @@
 
 Keeps the public names of TI-Toolbox's `tit.telemetry`, so switching is a change of import.
 See DESIGN.md for the life of an event and docs/telemetry.md for what is collected.
+
+Names are loaded on first use (PEP 562), so importing this package costs almost nothing
+for an application that never turns telemetry on.
 """
 
-from .api import (
-    Status,
-    engine,
-    flush,
-    history,
-    is_enabled,
-    load_config,
-    operation_summary,
-    pending,
-    purge,
-    register_events,
-    reset_client_id,
-    save_config,
-    set_enabled,
-    set_interface,
-    status,
-    track_event,
-)
-from .config import TelemetryConfig
-from .operation import Cancelled, track_operation
-from .prompt import consent_prompt_cli, consent_prompt_gui
+from __future__ import annotations
 
-__all__ = [
-    "Cancelled",
-    "Status",
-    "TelemetryConfig",
-    "consent_prompt_cli",
-    "consent_prompt_gui",
-    "engine",
-    "flush",
-    "history",
-    "is_enabled",
-    "load_config",
-    "operation_summary",
-    "pending",
-    "purge",
-    "register_events",
-    "reset_client_id",
-    "save_config",
-    "set_enabled",
-    "set_interface",
-    "status",
-    "track_event",
-    "track_operation",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "api": (
+        "Status", "engine", "flush", "history", "is_enabled", "load_config", "operation_summary", "pending",
+        "purge", "register_events", "reset_client_id", "save_config", "set_enabled", "set_interface", "status",
+        "track_event",
+    ),
+    "config": ("TelemetryConfig",),
+    "operation": ("Cancelled", "track_operation"),
+    "prompt": ("consent_prompt_cli", "consent_prompt_gui"),
+}
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs; never executed
+    from .api import *  # noqa: F403
+    from .config import TelemetryConfig
+    from .operation import Cancelled, track_operation
+    from .prompt import consent_prompt_cli, consent_prompt_gui

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from . import envflags
 from .config import TelemetryConfig
-from .engine import Engine
+from .runtime import Engine
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,13 @@ class Status:
 
 def track_event(name: str, params: Mapping[str, Any] | None = None, *, _blocking: bool = False) -> None:
     """Record an event if the user agreed. Costs microseconds; never raises (except strict mode)."""
-    _record_event(name, params, blocking=_blocking)
+    try:
+        (_engine or engine()).record(name, params, _blocking)
+    except ValueError:
+        if envflags.strict():
+            raise
+    except Exception:
+        log.debug("track_event failed", exc_info=True)
 
 
 def _record_event(name: str, params: Mapping[str, Any] | None, blocking: bool = False, frames: tuple = ()) -> None:

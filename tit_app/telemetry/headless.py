@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 PERSIST_EVERY_S = 0.25
 SEND_EVERY_S = 30.0
 FIRST_SEND_AFTER_S = 10.0
-EXIT_BUDGET_S = 1.0
+EXIT_BUDGET_S = 0.4  # sending budget; with teardown, exit stays under the 0.5 s target
 
 
 class BackgroundDriver:
@@ -32,6 +32,7 @@ class BackgroundDriver:
 
     def _run(self) -> None:
         next_send = time.monotonic() + FIRST_SEND_AFTER_S
+        self._prepare()
         while not self._stop.wait(PERSIST_EVERY_S):
             try:
                 self.engine.persist()
@@ -40,6 +41,14 @@ class BackgroundDriver:
                     self.engine.send()
             except Exception:  # telemetry trouble is logged, never raised into the app
                 log.exception("telemetry worker step failed")
+
+    def _prepare(self) -> None:
+        """Load the destinations (and the HTTP stack) now, so exiting soon after does not pay for it."""
+        try:
+            if self.engine.decision().enabled:
+                self.engine.exporters()
+        except Exception:
+            log.exception("telemetry destinations could not be prepared")
 
     def stop(self, timeout: float) -> None:
         self._stop.set()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # Why an event was dropped; each cause is a counter in the store and a telemetry_health param.
@@ -35,8 +35,16 @@ class StoredEvent:
     # Only for events from track_operation(..., error): module:function frames, callee last.
     frames: tuple[dict[str, Any], ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        # By hand rather than dataclasses.asdict, which deep-copies every value (10x slower).
+        return {
+            "event_id": self.event_id, "name": self.name, "level": self.level, "time_us": self.time_us,
+            "client_id": self.client_id, "session_id": self.session_id, "seq": self.seq,
+            "params": self.params, "system": self.system, "frames": list(self.frames),
+        }
+
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "StoredEvent":

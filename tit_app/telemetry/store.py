@@ -40,6 +40,7 @@ class Store:
         self.bounds = bounds
         self._lock = threading.RLock()
         self._db, self.path, self.problem = open_database(path)
+        self._lease_cursor: dict[str, int] = {}
 
     @property
     def in_memory(self) -> bool:
@@ -113,9 +114,13 @@ class Store:
 
     def lease(
         self, destination: str, levels: Iterable[str], now: float, limit: int, max_bytes: int,
-        lease_s: float = 60.0, ignore_backoff: bool = False,
+        lease_s: float = 60.0, ignore_backoff: bool = False, resume: bool = False,
     ) -> list[StoredEvent]:
-        """Claim up to `limit` events (and `max_bytes` of bodies) due for `destination`."""
+        """Claim up to `limit` events (and `max_bytes` of bodies) due for `destination`.
+
+        `resume=True` continues after the last event this store leased to `destination`,
+        so a round of many batches does not rescan the events it has just handled.
+        """
         levels = tuple(levels)
         due = "1" if ignore_backoff else "d.next_attempt <= :now"
         level_names = {f"lv{i}": level for i, level in enumerate(levels)}
@@ -124,9 +129,10 @@ class Store:
             "ON d.event = e.id AND d.destination = :dest "
             f"WHERE e.level IN ({','.join(':' + k for k in level_names) or 'NULL'}) "
             f"AND (d.event IS NULL OR (d.state = 'pending' AND {due} AND d.lease_until <= :now)) "
-            "ORDER BY e.id LIMIT :limit"
+            "AND e.id > :after ORDER BY e.id LIMIT :limit"
         )
-        args = {"dest": destination, "now": now, "limit": limit, **level_names}
+        after = self._lease_cursor.get(destination, 0) if resume else 0
+        args = {"dest": destination, "now": now, "limit": limit, "after": after, **level_names}
         with self._write() as db:
             picked, total = [], 0
             for row_id, body, size in db.execute(sql, args).fetchall():
@@ -139,6 +145,8 @@ class Store:
                 "ON CONFLICT(event, destination) DO UPDATE SET lease_until = excluded.lease_until",
                 [(row_id, destination, now + lease_s) for row_id, _ in picked],
             )
+        if picked:
+            self._lease_cursor[destination] = picked[-1][0]
         return [StoredEvent.from_json(body) for _, body in picked]
 
     def ack(self, destination: str, event_ids: Iterable[str], now: float) -> None:
@@ -150,23 +158,21 @@ class Store:
         self.count_drop(cause, len(ids))
 
     def _finish(self, destination: str, event_ids: Iterable[str], now: float, outcome: str, detail: str) -> None:
-        ids = list(event_ids)
+        ids = [(destination, event_id) for event_id in event_ids]
+        if not ids:
+            return
         with self._write() as db:
-            for event_id in ids:
-                row = db.execute("SELECT id, name, time_us, body FROM events WHERE event_id = ?", (event_id,)).fetchone()
-                if row is None:
-                    continue
-                db.execute(
-                    "INSERT INTO deliveries(event, destination, state) VALUES (?, ?, 'done') "
-                    "ON CONFLICT(event, destination) DO UPDATE SET state = 'done', lease_until = 0",
-                    (row[0], destination),
-                )
-                db.execute(
-                    "INSERT INTO history(event_id, name, destination, outcome, detail, at, time_us, body) "
-                    "VALUES (?,?,?,?,?,?,?,?)",
-                    (event_id, row[1], destination, outcome, detail, now, row[2], row[3]),
-                )
-            if outcome == "sent" and ids:
+            db.executemany(
+                "INSERT INTO deliveries(event, destination, state) SELECT id, ?, 'done' FROM events WHERE event_id = ? "
+                "ON CONFLICT(event, destination) DO UPDATE SET state = 'done', lease_until = 0",
+                ids,
+            )
+            db.executemany(
+                "INSERT INTO history(event_id, name, destination, outcome, detail, at, time_us, body) "
+                "SELECT event_id, name, ?, ?, ?, ?, time_us, body FROM events WHERE event_id = ?",
+                [(destination, outcome, detail, now, event_id) for _, event_id in ids],
+            )
+            if outcome == "sent":
                 db.execute(
                     "INSERT INTO destination_status(destination, last_success) VALUES (?, ?) "
                     "ON CONFLICT(destination) DO UPDATE SET last_success = excluded.last_success",
@@ -248,8 +254,24 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def pending_count(self) -> int:
-        return self._read("SELECT COUNT(*) FROM events")[0][0]
+    def pending_count(self, levels: Iterable[str] | None = None) -> int:
+        """All pending events, or only those of the given levels."""
+        if levels is None:
+            return self._read("SELECT COUNT(*) FROM events")[0][0]
+        levels = tuple(levels)
+        return self._read(f"SELECT COUNT(*) FROM events WHERE level IN ({_in_list(levels)})", levels)[0][0]
+
+    def attempts(self, destination: str, event_ids: Iterable[str]) -> int:
+        """How often the most-tried of these events has already failed for `destination`."""
+        ids = tuple(event_ids)
+        if not ids:
+            return 0
+        rows = self._read(
+            f"SELECT MAX(d.attempts) FROM deliveries d JOIN events e ON e.id = d.event "
+            f"WHERE d.destination = ? AND e.event_id IN ({_in_list(ids)})",
+            (destination, *ids),
+        )
+        return int(rows[0][0] or 0)
 
     def pending(self, limit: int | None = None) -> list[PendingEvent]:
         rows = self._read("SELECT id, body FROM events ORDER BY time_us DESC, id DESC LIMIT ?", (limit or -1,))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import api
-from .engine import Engine
+from .runtime import Engine
 from .model import StoredEvent
 
 CONTROLLED_ENV = (

@@ -8,7 +8,9 @@ query strings (GA4's api_secret) and end up in the store and the UI.
 from __future__ import annotations
 
 import ipaddress
+import json
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -19,6 +21,8 @@ DEFAULT_TIMEOUT = (3.0, 10.0)  # (connect, read) seconds
 # Transient answers worth another try (the brief's rule; OTLP narrows it, see exporters/otlp.py).
 RETRY_STATUSES = frozenset({408, 429} | set(range(500, 600)))
 _EXCERPT = 160
+MAX_REPLY_BYTES = 1 << 20
+_CHUNK = 4096
 
 
 class ConfigError(ValueError):
@@ -90,6 +94,23 @@ def capped_timeout(default: tuple[float, float], limit: float | None) -> tuple[f
     return (min(default[0], half), min(default[1], half))
 
 
+@dataclass(frozen=True)
+class Reply:
+    """What the server answered, already read (at most MAX_REPLY_BYTES) and its socket released."""
+
+    status_code: int
+    reason: str
+    headers: Mapping[str, str]  # case-insensitive, as requests gives them
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
 def post(
     session: Any,
     url: str,
@@ -99,22 +120,41 @@ def post(
     *,
     retry_statuses: frozenset[int] = RETRY_STATUSES,
     clock: Callable[[], float] = time.time,
-) -> tuple[Outcome, Any]:
-    """POST `body`; return (outcome, response or None). The caller closes the response."""
+) -> tuple[Outcome, Reply | None]:
+    """POST `body`; return (outcome, the reply or None when there was none)."""
     import requests
 
+    deadline = time.monotonic() + sum(timeout)
     try:
-        response = session.post(url, data=body, headers=dict(headers), timeout=timeout, allow_redirects=False)
+        response = session.post(url, data=body, headers=dict(headers), timeout=timeout, allow_redirects=False,
+                                stream=True)
+        with response:
+            reply = _read(response, deadline)
     except requests.exceptions.Timeout as exc:
         kind = "connecting timed out" if isinstance(exc, requests.exceptions.ConnectTimeout) else "no answer in time"
         return Outcome.retry(f"{kind} (limit {timeout[1]:g} s)"), None
     except requests.exceptions.RequestException as exc:
         # Refused, unreachable, TLS trouble, reset mid-response: all transient from here.
         return Outcome.retry(describe_exception(exc)), None
-    return classify(response, retry_statuses, clock()), response
+    return classify(reply, retry_statuses, clock()), reply
 
 
-def classify(response: Any, retry_statuses: frozenset[int], now: float) -> Outcome:
+def _read(response: Any, deadline: float) -> Reply:
+    """Read the body in small pieces, stopping at the size cap or the deadline.
+
+    OT-T4: a client need not read huge replies; we only ever use a short error text or a
+    partial-success count, and a server trickling bytes must not hold the app at exit.
+    """
+    chunks, size = [], 0
+    for chunk in response.iter_content(_CHUNK):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_REPLY_BYTES or time.monotonic() > deadline:
+            break
+    return Reply(response.status_code, response.reason or "", response.headers, b"".join(chunks)[:MAX_REPLY_BYTES])
+
+
+def classify(response: Reply, retry_statuses: frozenset[int], now: float) -> Outcome:
     status = response.status_code
     if 200 <= status < 300:
         return Outcome.sent()
@@ -127,12 +167,8 @@ def classify(response: Any, retry_statuses: frozenset[int], now: float) -> Outco
     return Outcome.retry(f"{reason} (unexpected answer; check the destination URL)")
 
 
-def _excerpt(response: Any) -> str:
-    try:
-        text = response.text
-    except Exception:  # an undecodable body is not worth failing over
-        return ""
-    text = " ".join(text.split())[:_EXCERPT]
+def _excerpt(response: Reply) -> str:
+    text = " ".join(response.text.split())[:_EXCERPT]
     if not text:
         return ""
     from .scrub import emails, ip_addresses, secrets

@@ -271,18 +271,18 @@ class Engine:
             except Exception:  # an observer's bug must not stop delivery
                 log.exception("telemetry listener failed")
 
-    def shutdown(self, budget_s: float = 1.0) -> None:
-        """Persist everything, spend at most `budget_s` sending, stop the driver."""
+    def shutdown(self, budget_s: float = 0.5) -> None:
+        """Persist everything, spend at most `budget_s` in all sending, stop the driver."""
         deadline = time.monotonic() + budget_s
         driver, self.driver = self.driver, None
         if driver is not None:
             driver.stop(timeout=min(0.3, budget_s))
         try:
-            remaining = deadline - time.monotonic()
-            if remaining > 0.05 and self.exporters():
+            self.persist()
+            exporters = self.exporters() if self.decision().enabled else []
+            remaining = deadline - time.monotonic()  # after loading the destinations, which takes time too
+            if exporters and remaining > 0.05:
                 self.flush(timeout=remaining)
-            else:
-                self.persist()
         except Exception:
             log.exception("telemetry shutdown failed; pending events stay queued")
         for exporter in self._exporters or ():

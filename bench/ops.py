@@ -1,0 +1,115 @@
+"""Speed of the TI operations: ``.venv/bin/python bench/ops.py``.
+
+Prints one table: the median wall time of several runs of each operation
+(sim_ti on 128x128 has a 100 ms target), then how long each one takes to
+stop after a cancel from another thread (the contract says 200 ms).
+Runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+# Run from a source checkout without installing the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tit_app.ops import (CancelToken, Cancelled, ExSearchParams,  # noqa: E402
+                         FlexSearchParams, SimMTIParams, SimTIParams,
+                         SliceSpec, ex_search, flex_search, montage_count, sim_mti, sim_ti)
+from tit_app.ops.search_params import CLASSIC_20  # noqa: E402
+
+CANCEL_LIMIT_S = 0.200
+
+
+def median_seconds(run, repeats: int) -> tuple[float, float]:
+    """(median, fastest) wall time of ``repeats`` calls after one warm-up."""
+    run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times)
+
+
+def cancel_latency(operation, params, after_percent: int) -> float | None:
+    """Seconds from cancel() (another thread) to the operation raising, or
+    None if it finished before the cancel landed."""
+    token = CancelToken()
+    reached = threading.Event()
+    stopped = {}
+
+    def progress(percent):
+        if percent >= after_percent:
+            reached.set()
+
+    def work():
+        try:
+            operation(params, progress, token)
+        except Cancelled:
+            stopped["at"] = time.perf_counter()
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    reached.wait(30)
+    cancelled_at = time.perf_counter()
+    token.cancel()
+    worker.join(30)
+    return stopped["at"] - cancelled_at if "at" in stopped else None
+
+
+def worst_cancel_latency(operation, params, samples: int = 5) -> float:
+    latencies = []
+    for _ in range(4 * samples):
+        latency = cancel_latency(operation, params, 5)
+        if latency is not None:
+            latencies.append(latency)
+        if len(latencies) == samples:
+            break
+    return max(latencies) if latencies else float("inf")
+
+
+def main() -> int:
+    cases = [
+        ("sim_ti 128x128", "2 pairs", lambda: sim_ti(SimTIParams()), 15, 0.100),
+        ("sim_mti 128x128", "4 pairs", lambda: sim_mti(SimMTIParams()), 7, None),
+        ("flex_search", "2,000 evaluations",
+         lambda: flex_search(FlexSearchParams(budget=2000)), 3, None),
+        ("ex_search", f"20 electrodes, {montage_count(len(CLASSIC_20)):,} montages",
+         lambda: ex_search(ExSearchParams()), 3, None),
+    ]
+    print(f"{'operation':<17} {'work':<32} {'runs':>4} {'median':>9} "
+          f"{'fastest':>9}  target")
+    failed = False
+    for name, work, run, repeats, target in cases:
+        median, fastest = median_seconds(run, repeats)
+        verdict = ""
+        if target is not None:
+            ok = median <= target
+            failed |= not ok
+            verdict = f"<= {target * 1e3:.0f} ms {'ok' if ok else 'MISSED'}"
+        print(f"{name:<17} {work:<32} {repeats:>4} {median * 1e3:>6.1f} ms "
+              f"{fastest * 1e3:>6.1f} ms  {verdict}")
+
+    print(f"\n{'cancel latency':<17} {'(cancel() -> Cancelled raised)':<32}")
+    # Large grids for the simulations, so there is time to cancel mid-run.
+    for name, operation, params in [
+        ("sim_ti 1024x1024", sim_ti, SimTIParams(slice=SliceSpec(size=1024))),
+        ("sim_mti 512x512", sim_mti, SimMTIParams(slice=SliceSpec(size=512))),
+        ("flex_search", flex_search, FlexSearchParams(budget=20_000)),
+        ("ex_search", ex_search, ExSearchParams()),
+    ]:
+        worst = worst_cancel_latency(operation, params)
+        ok = worst <= CANCEL_LIMIT_S
+        failed |= not ok
+        print(f"{name:<17} {'worst of 5, cancelled past 5 %':<32} "
+              f"{worst * 1e3:>17.1f} ms  <= 200 ms {'ok' if ok else 'MISSED'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""The plain JSON endpoint exporter against a real loopback server."""
+
+from __future__ import annotations
+
+import json
+
+from tit_app.telemetry.exporters.jsonapi import JsonExporter
+from tit_app.telemetry.outcome import SENT
+
+from .factory import NOW, FRAMES, error_event, event
+from .golden import check_golden
+
+
+def test_golden_payload_with_a_bearer_token(sink, closing):
+    exporter = closing(JsonExporter(sink.url + "/ingest", token="token-1234567890"))
+    assert exporter.export([event(1), error_event(2)], NOW).verdict is SENT
+    (request,) = sink.requests
+    assert request.path == "/ingest"
+    assert request.headers["authorization"] == "Bearer token-1234567890"
+    check_golden("json_sim_ti.json", request.body)
+
+
+def test_frames_only_for_error_events(sink, closing):
+    exporter = closing(JsonExporter(sink.url))
+    usage_with_frames = event(1, frames=FRAMES)
+    exporter.export([usage_with_frames, error_event(2)], NOW)
+    usage, error = json.loads(sink.requests[0].body)["events"]
+    assert "frames" not in usage and error["frames"] == [dict(f) for f in FRAMES]
+    assert error["event_id"] == error_event(2).event_id and error["system"]["os_name"] == "linux"
+
+
+def test_no_token_no_authorization_header(sink, closing):
+    closing(JsonExporter(sink.url)).export([event(1)], NOW)
+    assert "authorization" not in sink.requests[0].headers
+
+
+def test_preview_matches_the_body(sink, closing):
+    exporter = closing(JsonExporter(sink.url))
+    exporter.export([event(1)], NOW)
+    assert exporter.preview(event(1), NOW).encode() == sink.requests[0].body

@@ -1,0 +1,107 @@
+"""Secrets: environment first, then a real keyring backend; never in our files or output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tit_app.telemetry import destinations, secrets
+from tit_app.telemetry.secrets import SecretStoreError, get_secret, mask, set_secret
+
+from .factory import NOW, error_event, event
+from .sink import Reply
+
+GA4_SECRET = "Zq8wGa4ApiSecretValue-123456"
+KEY = "fedcba9876543210fedcba9876543210"
+DSN = f"https://{KEY}@glitchtip.example.com/7"
+TOKEN = "json-bearer-token-abcdef-987654"
+OTLP_TOKEN = "otlp-header-token-5555-abcdef"
+
+
+def test_keyring_round_trip_with_the_plaintext_backend(file_keyring):
+    set_secret("ga4_api_secret", GA4_SECRET)
+    assert get_secret("ga4_api_secret") == GA4_SECRET
+    assert file_keyring.get_password("tit-app", "ga4_api_secret") == GA4_SECRET
+    assert secrets.source("ga4_api_secret") == "keyring"
+
+
+def test_environment_wins_over_the_keyring(monkeypatch):
+    set_secret("json_token", "from-keyring-123456789")
+    monkeypatch.setenv("TIT_JSON_TOKEN", TOKEN)
+    assert get_secret("json_token") == TOKEN and secrets.source("json_token") == "environment"
+
+
+def test_empty_environment_variable_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("TIT_JSON_TOKEN", "  ")
+    assert get_secret("json_token") is None
+
+
+def test_logs_specific_otlp_headers_win(monkeypatch):
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_HEADERS", "a=1")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "a=2")
+    assert get_secret("otlp_headers") == "a=2"
+
+
+def test_without_a_keyring_set_secret_names_the_environment_variable(fail_keyring):
+    with pytest.raises(SecretStoreError) as caught:
+        set_secret("ga4_api_secret", GA4_SECRET)
+    assert "TIT_GA4_API_SECRET" in str(caught.value) and GA4_SECRET not in str(caught.value)
+
+
+def test_without_a_keyring_get_secret_is_none_with_a_hint(fail_keyring):
+    assert get_secret("sentry_dsn") is None
+    assert "TIT_SENTRY_DSN" in secrets.last_hint
+
+
+def test_unknown_secret_names_are_refused():
+    with pytest.raises(ValueError, match="known:"):
+        set_secret("password", "x")
+
+
+def test_delete_secret(file_keyring):
+    set_secret("json_token", TOKEN)
+    assert secrets.delete_secret("json_token") is True
+    assert get_secret("json_token") is None
+    assert secrets.delete_secret("json_token") is False
+
+
+@pytest.mark.parametrize("value, shown", [(GA4_SECRET, "Zq8w…(28 chars)"), ("short", "…(5 chars)"), (None, "(not set)")])
+def test_mask_shows_at_most_four_characters(value, shown):
+    assert mask(value) == shown
+
+
+def test_secrets_never_reach_files_previews_or_descriptions(monkeypatch, store, sink, isolated_env):
+    """A full configuration with every secret set: none appears anywhere we write or show."""
+    from tit_app.telemetry.backoff import Backoff
+    from tit_app.telemetry.sender import send_round
+
+    set_secret("ga4_api_secret", GA4_SECRET)
+    set_secret("json_token", TOKEN)
+    monkeypatch.setenv("TIT_SENTRY_DSN", DSN)
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", sink.url)
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_HEADERS", f"Authorization=Bearer%20{OTLP_TOKEN}")
+    destinations.add("ga4", sink.url, measurement_id="G-TEST12345")
+    destinations.add("json", sink.url + "/ingest")
+    exporters, problems = destinations.load_exporters()
+    assert problems == [] and sorted(e.name for e in exporters) == ["ga4", "json", "otlp", "sentry"]
+    try:
+        previews = [e.preview(ev, NOW) for e in exporters for ev in (event(1), error_event(2))
+                    if ev.level in e.levels]
+        sentry = next(e for e in exporters if e.name == "sentry")
+        sentry.url = sentry._dsn.envelope_url.replace("https://glitchtip.example.com", sink.url)
+        store.add([event(1), error_event(2)], now=NOW)
+        # Servers that echo what they received (in request order: ga4, otlp, sentry, json).
+        sink.script(*(Reply(500, body=f"bad credentials: {s}".encode()) for s in (GA4_SECRET, OTLP_TOKEN, KEY, TOKEN)))
+        send_round(store, exporters, Backoff(), NOW)
+    finally:
+        for exporter in exporters:
+            exporter.close()
+    shown = json.dumps(destinations.describe()) + "".join(previews)
+    written = b"".join(p.read_bytes() for p in isolated_env.rglob("*") if p.is_file())
+    written += b"".join(p.read_bytes() for p in store.path.parent.glob("events.db*"))
+    for secret in (GA4_SECRET, TOKEN, OTLP_TOKEN, KEY):
+        assert secret not in shown
+        assert secret.encode() not in written
+    assert len(sink.requests) == 4  # the requests really went out, with the secrets where they belong
+    assert sink.requests[1].headers["authorization"] == f"Bearer {OTLP_TOKEN}"

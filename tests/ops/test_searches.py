@@ -1,0 +1,128 @@
+"""ex_search counts and scores every montage once; flex_search is a real,
+reproducible optimisation within its budget."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from tit_app.ops import (ExSearchParams, FlexSearchParams, Sampling,
+                         SliceSpec, Target, electrodes, ex_search, flex_search)
+from tit_app.ops.envelope import max_envelope
+from tit_app.ops.ex_search import montage_chunks, montage_count
+from tit_app.ops.field import pair_field
+from tit_app.ops.nelder_mead import minimise
+from tit_app.ops.params import Head
+from tit_app.ops.sampling import sample_points
+
+SMALL_SLICE = SliceSpec(size=16)
+
+
+def _canonical(a, b, c, d):
+    """A montage with pair order and order within pairs forgotten."""
+    return frozenset({frozenset({a, b}), frozenset({c, d})})
+
+
+def _brute_force_montages(n):
+    return {_canonical(*p) for p in itertools.permutations(range(n), 4)}
+
+
+@pytest.mark.parametrize("n", [4, 5, 6, 10])
+def test_montage_count_matches_formula_and_brute_force(n):
+    formula = math.factorial(n) // (math.factorial(n - 4) * 8)
+    assert montage_count(n) == formula
+    assert len(_brute_force_montages(n)) == formula
+    enumerated = [tuple(row) for chunk in montage_chunks(n, 7) for row in chunk]
+    assert len(enumerated) == formula
+    assert {_canonical(*m) for m in enumerated} == _brute_force_montages(n)
+
+
+def test_ex_search_reports_the_count_and_ranks_best_first():
+    names = ("F7", "F8", "P7", "P8", "Cz", "Oz")
+    result = ex_search(ExSearchParams(electrodes=names, top_n=4,
+                                      slice=SMALL_SLICE))
+    assert result.combinations == 45
+    targets = [m.target_value for m in result.top_by_envelope]
+    focalities = [m.focality for m in result.top_by_focality]
+    assert targets == sorted(targets, reverse=True)
+    assert focalities == sorted(focalities, reverse=True)
+    assert len(targets) == len(focalities) == 4
+
+
+def test_ex_search_scores_match_a_direct_computation():
+    names = ("F7", "F8", "P7", "P8", "Cz")
+    params = ExSearchParams(electrodes=names, top_n=15, slice=SMALL_SLICE,
+                            sampling=Sampling(8, 64))
+    result = ex_search(params)
+    samples = sample_points(Target(), Sampling(8, 64), Head(),
+                            np.random.default_rng(0))
+
+    def score(pair1, pair2):
+        first, second = (pair_field(electrodes.position_mm(a, 92.0),
+                                    electrodes.position_mm(b, 92.0), 1.0,
+                                    samples.points_mm, 92.0, 0.33)
+                         for a, b in (pair1, pair2))
+        env = max_envelope(first, second)
+        return env[:8].mean(), env[:8].mean() / env[8:].mean()
+
+    expected = {}
+    for a, b, c, d in itertools.permutations(names, 4):
+        expected[_canonical(a, b, c, d)] = score((a, b), (c, d))
+    assert len(result.top_by_envelope) == len(expected) == 15
+    for montage in result.top_by_envelope:
+        target, focality = expected[_canonical(*montage.pair1, *montage.pair2)]
+        # Summed dot products round differently from vectors: ~1e-8 apart.
+        assert montage.target_value == pytest.approx(target, rel=1e-6)
+        assert montage.focality == pytest.approx(focality, rel=1e-6)
+    best = max(expected.values(), key=lambda v: v[1])
+    assert result.top_by_focality[0].focality == pytest.approx(best[1], rel=1e-6)
+
+
+def test_ex_search_map_is_the_most_focal_montage():
+    result = ex_search(ExSearchParams(electrodes=("F7", "F8", "P7", "P8"),
+                                      slice=SMALL_SLICE))
+    best = result.top_by_focality[0]
+    labels = [e.label for e in result.sim.electrodes]
+    assert labels == [*best.pair1, *best.pair2]
+
+
+def test_flex_search_is_reproducible_and_spends_its_budget():
+    params = FlexSearchParams(budget=150, seed=7, slice=SMALL_SLICE)
+    first, second = flex_search(params), flex_search(params)
+    np.testing.assert_array_equal(first.angles_deg, second.angles_deg)
+    assert first.focality == second.focality
+    assert first.evaluations == 150
+
+
+def test_flex_search_result_is_consistent():
+    result = flex_search(FlexSearchParams(budget=300, slice=SMALL_SLICE))
+    assert result.angles_deg.shape == (4, 2)
+    assert np.all((result.angles_deg[:, 0] >= 0) &
+                  (result.angles_deg[:, 0] <= 112.5))
+    assert all(name in electrodes.NAMES for name in result.nearest_names)
+    positions = np.array([e.position_mm for e in result.sim.electrodes])
+    assert np.allclose(np.linalg.norm(positions, axis=1), 92.0)
+    gaps = np.linalg.norm(positions[:, None] - positions[None], axis=-1)
+    assert np.all(gaps[np.triu_indices(4, 1)] >= 20.0)
+    assert result.focality > 1.0
+
+
+def test_flex_search_with_a_budget_of_one():
+    result = flex_search(FlexSearchParams(budget=1, slice=SMALL_SLICE))
+    assert result.evaluations == 1
+
+
+def test_nelder_mead_finds_a_minimum_within_its_budget():
+    calls = []
+
+    def bowl(x):
+        calls.append(1)
+        return (x[0] - 1.0) ** 2 + 10 * (x[1] + 2.0) ** 2 + 3.0
+
+    found = minimise(bowl, [5.0, 5.0], 1.0, budget=400, x_tolerance=1e-8)
+    assert len(calls) == found.evaluations <= 400
+    np.testing.assert_allclose(found.x, [1.0, -2.0], atol=1e-5)
+    assert found.value == pytest.approx(3.0)
+    limited = minimise(bowl, [5.0, 5.0], 1.0, budget=5)
+    assert limited.evaluations == 5

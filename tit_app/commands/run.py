@@ -1,0 +1,248 @@
+"""``tit-app run sim-ti|sim-mti|flex-search|ex-search``: the TI operations
+without the window.
+
+Every option has a default, so ``tit-app run sim-ti --out result`` works as
+is and writes result.png and result.npz. Progress goes to stderr (a bar on a
+terminal, a few plain lines otherwise), the summary to stdout. Exit codes:
+0 done, 1 the output could not be written, 2 bad parameters, 130 cancelled
+with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import threading
+from pathlib import Path
+
+from tit_app.ops import (PLANES, CancelToken, Cancelled, ParamError,
+                         build_params, ex_search, flex_search, montage_count,
+                         save, sim_mti, sim_ti, summary_lines)
+from tit_app.ops.options import parse_names, parse_pair, parse_xyz
+from tit_app.ops.text_progress import TerminalProgress
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_PARAMS, EXIT_CANCELLED = 0, 1, 2, 130
+# After Ctrl-C the operation stops at its next check (well under 200 ms).
+_CANCEL_GRACE_S = 2.0
+
+OPERATIONS = {
+    # CLI name: (function, telemetry event, parameters safe to record)
+    "sim-ti": (sim_ti, "sim_ti", lambda p: {"plane": p.slice.plane,
+                                             "grid_size": p.slice.size}),
+    "sim-mti": (sim_mti, "sim_mti", lambda p: {"plane": p.slice.plane,
+                                                "grid_size": p.slice.size}),
+    "flex-search": (flex_search, "flex_search",
+                    lambda p: {"budget": p.budget, "restarts": p.restarts}),
+    "ex-search": (ex_search, "ex_search", lambda p: {
+        "n_electrodes": len(p.electrodes),
+        "n_combinations": montage_count(len(p.electrodes))}),
+}
+_HELP = {
+    "sim-ti": "TI envelope of two electrode pairs on a slice",
+    "sim-mti": "multichannel TI envelope of four electrode pairs on a slice",
+    "flex-search": "optimise free positions of four electrodes for a target",
+    "ex-search": "score every two-pair montage from a list of electrodes",
+}
+
+
+def _argument_type(parse):
+    """An argparse type from an ops parser, keeping its error message."""
+    def convert(text: str):
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    convert.__name__ = parse.__name__
+    return convert
+
+
+_names = _argument_type(parse_names)
+_pair = _argument_type(parse_pair)
+_xyz = _argument_type(parse_xyz)
+
+
+def add_operation_options(parser: argparse.ArgumentParser, name: str) -> None:
+    """Options of one operation; None defaults mean "the model's default"."""
+    add = parser.add_argument
+    if name in ("sim-ti", "sim-mti"):
+        defaults = build_params(name.replace("-", "_"), {})
+        for i in range(1, 3 if name == "sim-ti" else 5):
+            pair = getattr(defaults, f"pair{i}")
+            add(f"--pair{i}", type=_pair, metavar="ANODE,CATHODE",
+                help=f"electrodes of pair {i} (default {pair.anode},{pair.cathode})")
+            add(f"--current{i}", type=float, metavar="MA",
+                help=f"current of pair {i} in mA (default {pair.current_ma:g})")
+    else:
+        for i in (1, 2):
+            add(f"--current{i}", type=float, metavar="MA",
+                help=f"current of pair {i} in mA (default 1)")
+        add("--seed", type=int, help="random seed, for reproducible runs (default 0)")
+    if name == "flex-search":
+        add("--budget", type=int, help="field evaluations allowed (default 500)")
+        add("--restarts", type=int, help="random restarts (default 4)")
+        add("--min-separation", type=float, metavar="MM",
+            help="smallest distance between electrodes (default 20)")
+    if name == "ex-search":
+        add("--electrodes", type=_names, metavar="NAME,NAME,...",
+            help="candidate electrodes (default: the 10-20 sites plus Oz)")
+        add("--top", type=int, metavar="N", help="montages to list (default 5)")
+    add("--target", type=_xyz, metavar="X,Y,Z",
+        help="target centre in mm (default 0,0,0)")
+    add("--target-radius", type=float, metavar="MM", help="target radius (default 10)")
+    add("--plane", choices=PLANES, help="slice orientation (default axial)")
+    add("--offset", type=float, metavar="MM",
+        help="slice position along its normal (default: through the target)")
+    add("--size", type=int, metavar="N", help="grid points per side (default 128)")
+    add("--head-radius", type=float, metavar="MM", help="head radius (default 92)")
+    add("--conductivity", type=float, metavar="S/M",
+        help="tissue conductivity (default 0.33)")
+    add("--out", metavar="FILE", help="save FILE.png and FILE.npz")
+
+
+def _telemetry():
+    """The telemetry module if its operation API is there, else None."""
+    try:
+        from tit_app import telemetry
+        ready = all(hasattr(telemetry, name)
+                    for name in ("track_operation", "Cancelled"))
+    except ImportError:
+        return None
+    return telemetry if ready else None
+
+
+def _mark_cli(telemetry) -> None:
+    # Telemetry must never stop a run, whatever state its engine is in.
+    with contextlib.suppress(Exception):
+        telemetry.set_interface("cli")
+
+
+def run_in_worker(function, params, progress, token: CancelToken):
+    """Run the operation on a worker thread so Ctrl-C here can cancel it.
+
+    The main thread only waits; KeyboardInterrupt cancels the token, waits
+    briefly for the operation to notice, and raises :class:`Cancelled`.
+    """
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = function(params, progress, token)
+        except BaseException as error:  # handed to the waiting thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="tit-run-operation", daemon=True)
+    try:
+        worker.start()   # inside: Ctrl-C can land while start() waits
+        while worker.is_alive():
+            worker.join(0.1)
+    except KeyboardInterrupt:
+        token.cancel()
+        with contextlib.suppress(KeyboardInterrupt):
+            worker.join(_CANCEL_GRACE_S)
+        raise Cancelled("interrupted with Ctrl-C") from None
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def _execute(name: str, params, progress, telemetry):
+    """Run with telemetry around it; ops.Cancelled becomes telemetry's."""
+    function, event, safe_params = OPERATIONS[name]
+    tracked = (telemetry.track_operation(event, **safe_params(params))
+               if telemetry is not None else contextlib.nullcontext())
+    with tracked:
+        try:
+            return run_in_worker(function, params, progress, CancelToken())
+        except Cancelled as cancelled:
+            if telemetry is None:
+                raise
+            raise telemetry.Cancelled(str(cancelled)) from cancelled
+
+
+# Parameter fields (as ParamError names them) -> the flags that set them.
+_FLAGS = {"target.centre_mm": "--target", "target.radius_mm": "--target-radius",
+          "slice.plane": "--plane", "slice.offset_mm": "--offset",
+          "slice.size": "--size", "head.radius_mm": "--head-radius",
+          "head.conductivity_s_per_m": "--conductivity",
+          "min_separation_mm": "--min-separation", "top_n": "--top"}
+
+
+def _flag_for(field_name: str) -> str:
+    """The CLI flag behind a parameter field, or the field itself."""
+    head, _, tail = field_name.partition(".")
+    if head.startswith("pair") and tail:
+        return f"--current{head[4:]}" if tail == "current_ma" else f"--{head}"
+    if head.startswith("current"):
+        return "--" + head.removesuffix("_ma")
+    if head.startswith("electrodes"):
+        return "--electrodes"
+    if field_name in ("budget", "restarts", "seed"):
+        return "--" + field_name
+    return _FLAGS.get(field_name, field_name)
+
+
+def _where(field_name: str) -> str:
+    """"--flag (field)" for error messages; just the flag when they match."""
+    flag = _flag_for(field_name)
+    if flag in (field_name, "--" + field_name.replace("_", "-")):
+        return flag
+    return f"{flag} ({field_name})"
+
+
+def _check_output(out) -> None:
+    if out is not None and not Path(out).expanduser().parent.is_dir():
+        raise ParamError("--out", f"the folder of {out} does not exist")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """The ``run`` subcommand: returns the process exit code."""
+    telemetry = _telemetry()
+    if telemetry is not None:
+        _mark_cli(telemetry)
+    name = args.operation
+    try:
+        params = build_params(name.replace("-", "_"), vars(args)).validated()
+        _check_output(args.out)
+    except ParamError as error:
+        print(f"tit-app run {name}: error: {_where(error.field)}: "
+              f"{error.message}", file=sys.stderr)
+        return EXIT_BAD_PARAMS
+    progress = TerminalProgress(name)
+    cancelled_types = (Cancelled,) + ((telemetry.Cancelled,)
+                                      if telemetry is not None else ())
+    try:
+        result = _execute(name, params, progress, telemetry)
+    except cancelled_types:
+        progress.close()
+        print(f"tit-app run {name}: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    progress.close()
+    print("\n".join(summary_lines(result)))
+    if args.out is not None:
+        try:
+            png_path, npz_path = save(result, Path(args.out).expanduser())
+        except OSError as error:
+            print(f"tit-app run {name}: error: cannot write {args.out}: "
+                  f"{error.strerror or error}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"saved        {png_path} and {npz_path}")
+    return EXIT_OK
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``run`` and its four operations on an argparse subparsers."""
+    parser = subparsers.add_parser(
+        "run", help="run a TI operation without the window",
+        description="Run a temporal-interference operation from the command "
+                    "line. Every option has a default.")
+    operations = parser.add_subparsers(dest="operation", metavar="OPERATION",
+                                       required=True)
+    for name in OPERATIONS:
+        summary = _HELP[name]
+        sub = operations.add_parser(
+            name, help=summary, description=summary[0].upper() + summary[1:] + ".")
+        add_operation_options(sub, name)
+        sub.set_defaults(func=run_command)
+    parser.set_defaults(func=run_command)
+    return parser

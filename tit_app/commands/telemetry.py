@@ -1,0 +1,217 @@
+"""`tit-app telemetry ...`: see, control and debug telemetry from the command line.
+
+Exit codes follow git and pip: 0 done, 1 the operation failed, 2 usage error.
+Errors go to stderr as `tit-app: error: ...`. No command ever prints a secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from tit_app.commands import telemetry_views as views
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SECRET_NAMES = ("ga4_api_secret", "sentry_dsn", "otlp_headers", "json_token")
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"tit-app: error: {message}", file=sys.stderr)
+    return code
+
+
+def _api():
+    from tit_app import telemetry  # on first use: `tit-app --help` stays fast
+
+    return telemetry
+
+
+def _reload_destinations() -> None:
+    _api().engine().reload_destinations()
+
+
+# -- consent and local data ---------------------------------------------------------------
+
+
+def cmd_status(args) -> int:
+    from tit_app.telemetry import destinations
+
+    status = _api().status()
+    rows = views.destination_rows(destinations.describe(), status.destinations)
+    if args.json:
+        data = {k: getattr(status, k) for k in ("enabled", "level", "reason", "client_id", "pending", "dropped", "problems")}
+        print(json.dumps({**data, "destinations": rows}, indent=2))
+    else:
+        print(views.status_text(status, rows))
+    return EXIT_OK
+
+
+def cmd_enable(args) -> int:
+    saved = _api().set_enabled(True, args.level)
+    status = _api().status()
+    print(f"Telemetry: {status.reason}")
+    if not saved:
+        return _fail("your choice could not be saved and applies to this session only")
+    return EXIT_OK if status.enabled else EXIT_FAILED
+
+
+def cmd_disable(args) -> int:
+    pending = _api().status().pending
+    saved = _api().set_enabled(False)
+    print(f"Telemetry is off. {pending} pending event(s) deleted; a new anonymous id will be used if you turn it on again.")
+    return EXIT_OK if saved else _fail("your choice could not be saved and applies to this session only")
+
+
+def cmd_show(args) -> int:
+    telemetry = _api()
+    pending = telemetry.pending(args.limit)
+    exporters = telemetry.engine().exporters()
+    render = views.show_json if args.json else views.show_text
+    print(render(pending, exporters, time.time()))
+    return EXIT_OK
+
+
+def cmd_flush(args) -> int:
+    telemetry = _api()
+    if telemetry.flush(args.timeout):
+        print("Nothing left to send.")
+        return EXIT_OK
+    left = telemetry.status()
+    return _fail(f"{left.pending} event(s) still pending; they are kept and retried later")
+
+
+def cmd_purge(args) -> int:
+    print(f"Deleted {_api().purge()} pending event(s).")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from tit_app.telemetry.atomicfile import write_private
+
+    telemetry = _api()
+    text = views.export_document(telemetry.pending(None), telemetry.history(None), telemetry.status().client_id, time.time())
+    if args.file == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_private(Path(args.file), text)
+    except OSError as exc:
+        return _fail(f"cannot write {args.file}: {exc.strerror or exc}")
+    print(f"Wrote {args.file}.")
+    return EXIT_OK
+
+
+def cmd_reset_id(args) -> int:
+    print(f"New anonymous id: {_api().reset_client_id()}")
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from tit_app.commands.telemetry_docs import markdown, schema_table
+
+    catalog = _api().engine().catalog
+    sys.stdout.write(markdown(catalog) if args.markdown else schema_table(catalog) + "\n")
+    return EXIT_OK
+
+
+# -- destinations and secrets -------------------------------------------------------------
+
+
+def _read_secret(prompt: str) -> str:
+    """No echo on a terminal; from a pipe, the first line (e.g. `echo $S | tit-app ...`)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt).strip()
+    return (sys.stdin.readline() if sys.stdin is not None else "").strip()
+
+
+def cmd_destination_add(args) -> int:
+    from tit_app.telemetry import destinations, secrets
+    from tit_app.telemetry.transport import ConfigError
+
+    url = args.url
+    if args.kind == "sentry" and not url:
+        url = _read_secret("Sentry/GlitchTip DSN: ")  # a DSN on the command line would land in shell history
+    options = {"measurement_id": args.measurement_id, "compression": args.compression, "timeout_ms": args.timeout_ms}
+    try:
+        destinations.add(args.kind, url, **options)
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except secrets.SecretStoreError as exc:
+        return _fail(str(exc))
+    _reload_destinations()
+    print(f"Added {args.kind}.")
+    secret = destinations.SECRET_OF[args.kind]
+    if args.kind != "sentry" and secrets.source(secret) is None:
+        print(f"If it needs a secret: tit-app telemetry set-secret {secret}  (or set {secrets.ENV_VARS[secret]})")
+    return EXIT_OK
+
+
+def cmd_destination_remove(args) -> int:
+    from tit_app.telemetry import destinations
+    from tit_app.telemetry.transport import ConfigError
+
+    try:
+        notes = destinations.remove(args.name)
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    _reload_destinations()
+    print(f"Removed {args.name}.")
+    for note in notes:
+        print(f"Note: {note}.")
+    return EXIT_OK
+
+
+def cmd_destination_list(args) -> int:
+    from tit_app.telemetry import destinations
+
+    rows = views.destination_rows(destinations.describe(), _api().status().destinations)
+    print(json.dumps(rows, indent=2) if args.json else "\n".join(views.destination_lines(rows)))
+    return EXIT_OK
+
+
+def cmd_set_secret(args) -> int:
+    from tit_app.telemetry import secrets
+
+    value = _read_secret(f"{args.name} (input hidden): ")
+    if not value:
+        return _fail("no value given; nothing stored", EXIT_USAGE)
+    try:
+        secrets.set_secret(args.name, value)
+    except secrets.SecretStoreError as exc:
+        return _fail(str(exc))
+    _reload_destinations()
+    print(f"Stored {args.name} in the system keyring ({secrets.mask(value)}).")
+    return EXIT_OK
+
+
+def cmd_validate_ga4(args) -> int:
+    from tit_app.commands.telemetry_docs import example_event
+    from tit_app.telemetry.exporters.ga4 import Ga4Exporter, validate_ga4
+
+    telemetry = _api()
+    ga4 = next((getattr(e, "inner", e) for e in telemetry.engine().exporters()
+                if isinstance(getattr(e, "inner", e), Ga4Exporter)), None)
+    if ga4 is None:
+        return _fail("GA4 is not configured (set TIT_GA4_MEASUREMENT_ID and TIT_GA4_API_SECRET, "
+                     "or `tit-app telemetry destination add ga4 --measurement-id G-...`)")
+    now = time.time()
+    events = [p.event for p in telemetry.pending(args.limit)] or [example_event(at=now)]
+    messages = validate_ga4(ga4.url, ga4.measurement_id, ga4.secret_values()[0], events, now)
+    for message in messages:
+        print(message)
+    if messages:
+        return EXIT_FAILED
+    print(f"GA4 validation: no problems in {len(events)} event(s).")
+    return EXIT_OK
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    from tit_app.commands.telemetry_cli import build
+
+    return build(subparsers, sys.modules[__name__])

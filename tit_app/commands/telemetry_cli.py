@@ -1,0 +1,91 @@
+"""The argparse tree of `tit-app telemetry`; the handlers live in telemetry.py."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 600, got {text!r}")
+    return value
+
+
+def build(subparsers, handlers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("telemetry", help="see and control usage and error reporting",
+                                   description="See and control what tit-app collects and where it goes.")
+    parser.set_defaults(func=handlers.cmd_status, json=False)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    status = commands.add_parser("status", help="on or off and why; pending events; destinations")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=handlers.cmd_status)
+
+    enable = commands.add_parser("enable", help="turn telemetry on")
+    enable.add_argument("--level", choices=("usage", "errors"), default=None,
+                        help="usage: usage statistics and errors (default); errors: errors only")
+    enable.set_defaults(func=handlers.cmd_enable)
+    commands.add_parser("disable", help="turn telemetry off and delete pending events").set_defaults(func=handlers.cmd_disable)
+
+    show = commands.add_parser("show", help="pending events with the exact payload per destination")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.add_argument("--limit", type=_positive_int, default=20, help="at most N events, newest first (default 20)")
+    show.set_defaults(func=handlers.cmd_show)
+
+    flush = commands.add_parser("flush", help="send pending events now")
+    flush.add_argument("--timeout", type=_seconds, default=10.0, help="give up after S seconds (default 10)")
+    flush.set_defaults(func=handlers.cmd_flush)
+
+    commands.add_parser("purge", help="delete every pending event").set_defaults(func=handlers.cmd_purge)
+    export = commands.add_parser("export", help="write pending events and recent history as JSON")
+    export.add_argument("file", metavar="FILE", help="output file, or - for standard output")
+    export.set_defaults(func=handlers.cmd_export)
+    commands.add_parser("reset-id", help="use a new anonymous id from now on").set_defaults(func=handlers.cmd_reset_id)
+
+    schema = commands.add_parser("schema", help="every event that can be recorded")
+    schema.add_argument("--markdown", action="store_true", help="the full docs/telemetry.md")
+    schema.set_defaults(func=handlers.cmd_schema)
+
+    _destination_parsers(commands, handlers)
+
+    secret = commands.add_parser("set-secret", help="store a destination secret in the system keyring (read without echo)")
+    secret.add_argument("name", choices=handlers.SECRET_NAMES)
+    secret.set_defaults(func=handlers.cmd_set_secret)
+
+    validate = commands.add_parser("validate-ga4", help="check pending events with GA4's validation server")
+    validate.add_argument("--limit", type=_positive_int, default=5, help="check at most N pending events (default 5)")
+    validate.set_defaults(func=handlers.cmd_validate_ga4)
+    return parser
+
+
+def _destination_parsers(commands, handlers) -> None:
+    destination = commands.add_parser("destination", help="add, remove or list destinations")
+    actions = destination.add_subparsers(title="actions", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="enable a destination in your settings")
+    add.add_argument("kind", choices=("ga4", "otlp", "sentry", "json"))
+    add.add_argument("url", nargs="?", default=None,
+                     help="otlp/json: the endpoint; ga4: optional base URL; sentry: omit to type the DSN hidden")
+    add.add_argument("--measurement-id", help="ga4: the G-XXXXXXXXXX id of the web stream")
+    add.add_argument("--compression", choices=("gzip", "none"), help="otlp: compress requests")
+    add.add_argument("--timeout-ms", type=_positive_int, help="otlp: time limit per request in milliseconds")
+    add.set_defaults(func=handlers.cmd_destination_add)
+    remove = actions.add_parser("remove", help="turn a destination off and forget its keyring secret")
+    remove.add_argument("name", choices=("ga4", "otlp", "sentry", "json"))
+    remove.set_defaults(func=handlers.cmd_destination_remove)
+    listing = actions.add_parser("list", help="every destination, on or off, with its source")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(func=handlers.cmd_destination_list)

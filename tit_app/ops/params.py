@@ -1,0 +1,208 @@
+"""Parameters shared by the operations, and their validation.
+
+Every check raises :class:`ParamError` naming the offending field (dotted,
+e.g. ``pair2.cathode``) before any computation starts. ``validated()``
+returns a copy with electrode names in their standard spelling.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from tit_app.ops import electrodes
+from tit_app.ops.grid import PLANES
+
+MIN_GRID, MAX_GRID = 8, 2048
+
+
+class ParamError(ValueError):
+    """A parameter is invalid; ``field`` names it and the message says why."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+def number(field_name: str, value, *, positive: bool = False) -> float:
+    """A finite real number (and > 0 when asked), or a ParamError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParamError(field_name, f"must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ParamError(field_name, f"must be finite, got {value!r}")
+    if positive and value <= 0:
+        raise ParamError(field_name, f"must be greater than 0, got {value!r}")
+    return float(value)
+
+
+def integer(field_name: str, value, minimum: int, maximum: int | None = None) -> int:
+    """An int in [minimum, maximum], or a ParamError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParamError(field_name, f"must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ParamError(field_name, f"must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ParamError(field_name, f"must be at most {maximum}, got {value}")
+    return value
+
+
+def electrode(field_name: str, name) -> str:
+    """The standard spelling of a 10-10 name, or a ParamError."""
+    canonical = electrodes.canonical_name(name)
+    if canonical is None:
+        raise ParamError(field_name, f"unknown electrode {name!r}; use a "
+                         "10-10 name such as Fp1, Cz, T7 or PO8")
+    return canonical
+
+
+def claim_electrode(field_name: str, name: str, used: dict[str, str]) -> None:
+    """Record that ``field_name`` uses ``name``; reject a second use."""
+    if name in used:
+        raise ParamError(field_name, f"electrode {name} is already used by "
+                         f"{used[name]}; each electrode carries one current")
+    used[name] = field_name
+
+
+@dataclass(frozen=True)
+class Head:
+    radius_mm: float = 92.0
+    conductivity_s_per_m: float = 0.33
+
+    def validated(self, prefix: str = "head") -> Head:
+        number(f"{prefix}.radius_mm", self.radius_mm, positive=True)
+        number(f"{prefix}.conductivity_s_per_m", self.conductivity_s_per_m,
+               positive=True)
+        return self
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Current flows in at the anode and out at the cathode."""
+
+    anode: str
+    cathode: str
+    current_ma: float = 1.0
+
+    def validated(self, prefix: str, used: dict[str, str]) -> Pair:
+        anode = electrode(f"{prefix}.anode", self.anode)
+        claim_electrode(f"{prefix}.anode", anode, used)
+        cathode = electrode(f"{prefix}.cathode", self.cathode)
+        claim_electrode(f"{prefix}.cathode", cathode, used)
+        number(f"{prefix}.current_ma", self.current_ma, positive=True)
+        return replace(self, anode=anode, cathode=cathode)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A spherical region of interest (centre in mm, head frame)."""
+
+    centre_mm: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    radius_mm: float = 10.0
+
+    def validated(self, head: Head, prefix: str = "target") -> Target:
+        centre = self.centre_mm
+        if not isinstance(centre, (tuple, list)) or len(centre) != 3:
+            raise ParamError(f"{prefix}.centre_mm",
+                             f"needs three numbers (x, y, z) in mm, got {centre!r}")
+        xyz = tuple(number(f"{prefix}.centre_mm", c) for c in centre)
+        if math.dist(xyz, (0.0, 0.0, 0.0)) >= head.radius_mm:
+            raise ParamError(f"{prefix}.centre_mm",
+                             f"{xyz} mm lies outside the head "
+                             f"(radius {head.radius_mm:g} mm)")
+        radius = number(f"{prefix}.radius_mm", self.radius_mm, positive=True)
+        if radius >= head.radius_mm:
+            raise ParamError(f"{prefix}.radius_mm", "must be smaller than the "
+                             f"head radius ({head.radius_mm:g} mm)")
+        return replace(self, centre_mm=xyz)
+
+
+@dataclass(frozen=True)
+class SliceSpec:
+    """Which slice to map; ``offset_mm=None`` puts it through the target."""
+
+    plane: str = "axial"
+    offset_mm: float | None = None
+    size: int = 128
+
+    def validated(self, head: Head, target: Target,
+                  prefix: str = "slice") -> SliceSpec:
+        if self.plane not in PLANES:
+            raise ParamError(f"{prefix}.plane", f"must be one of "
+                             f"{', '.join(PLANES)}, got {self.plane!r}")
+        integer(f"{prefix}.size", self.size, MIN_GRID, MAX_GRID)
+        offset = self.offset_mm
+        if offset is None:
+            offset = target.centre_mm[{"axial": 2, "coronal": 1,
+                                       "sagittal": 0}[self.plane]]
+        offset = number(f"{prefix}.offset_mm", offset)
+        if abs(offset) >= head.radius_mm:
+            raise ParamError(f"{prefix}.offset_mm", f"{offset:g} mm misses the "
+                             f"head (radius {head.radius_mm:g} mm)")
+        return replace(self, offset_mm=offset)
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Sample points the searches score montages on.
+
+    Rest points are drawn inside ``brain_fraction`` of the head radius so the
+    singular field right under the electrodes (scalp and skull in a real
+    head) does not dominate the comparison.
+    """
+
+    target_points: int = 16
+    rest_points: int = 256
+    brain_fraction: float = 0.85
+
+    def validated(self, prefix: str = "sampling") -> Sampling:
+        integer(f"{prefix}.target_points", self.target_points, 1, 10_000)
+        integer(f"{prefix}.rest_points", self.rest_points, 1, 100_000)
+        fraction = number(f"{prefix}.brain_fraction", self.brain_fraction,
+                          positive=True)
+        if fraction >= 1.0:
+            raise ParamError(f"{prefix}.brain_fraction", "must be below 1")
+        return self
+
+
+@dataclass(frozen=True)
+class SimTIParams:
+    pair1: Pair = Pair("F7", "P7")
+    pair2: Pair = Pair("F8", "P8")
+    target: Target = field(default_factory=Target)
+    slice: SliceSpec = field(default_factory=SliceSpec)
+    head: Head = field(default_factory=Head)
+
+    def validated(self) -> SimTIParams:
+        return validate_sim(self, ("pair1", "pair2"))
+
+
+@dataclass(frozen=True)
+class SimMTIParams:
+    """Pairs 1 and 2 form TI channel A, pairs 3 and 4 channel B."""
+
+    pair1: Pair = Pair("F7", "P7")
+    pair2: Pair = Pair("F8", "P8")
+    pair3: Pair = Pair("FC5", "CP5")
+    pair4: Pair = Pair("FC6", "CP6")
+    target: Target = field(default_factory=Target)
+    slice: SliceSpec = field(default_factory=SliceSpec)
+    head: Head = field(default_factory=Head)
+
+    def validated(self) -> SimMTIParams:
+        return validate_sim(self, ("pair1", "pair2", "pair3", "pair4"))
+
+
+def validate_sim(params, pair_fields: tuple[str, ...]):
+    """Shared checks of the simulation parameter sets."""
+    head = params.head.validated()
+    target = params.target.validated(head)
+    used: dict[str, str] = {}
+    pairs = {}
+    for name in pair_fields:
+        pair = getattr(params, name)
+        if not isinstance(pair, Pair):
+            raise ParamError(name, f"must be a Pair, got {pair!r}")
+        pairs[name] = pair.validated(name, used)
+    return replace(params, head=head, target=target,
+                   slice=params.slice.validated(head, target), **pairs)

@@ -1,0 +1,173 @@
+"""The one small interface every destination implements, and the shared HTTP plumbing.
+
+An exporter turns a batch of StoredEvents into one request body and reports an Outcome;
+it never raises. `HttpExporter` does the common part: refuse events that break the
+destination's rules one by one, split batches that would be too big or mix clients,
+POST, and close what it opened.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import replace
+from typing import Any, Sequence
+
+from ..model import StoredEvent
+from ..outcome import DROP, RETRY, SENT, Outcome
+from .. import transport
+
+log = logging.getLogger(__name__)
+
+
+class Exporter(ABC):
+    name: str  # destination name: "ga4", "otlp", "sentry", "json", "console"
+    levels: frozenset[str] = frozenset({"errors", "usage"})
+    max_events: int = 100
+    max_bytes: int = 1_000_000  # bound on the stored size of a leased batch
+    max_age_s: float | None = None  # None: only the store's own age bound applies
+
+    @abstractmethod
+    def encode(self, events: list[StoredEvent], now: float) -> bytes:
+        """One request body for `events` (all from one client)."""
+
+    def preview(self, event: StoredEvent, now: float) -> str:
+        """Exactly what a one-event batch sends: the body as text."""
+        return self.encode([event], now).decode("utf-8")
+
+    @abstractmethod
+    def export(self, events: list[StoredEvent], now: float, timeout: float | None = None) -> Outcome:
+        """Send `events`; never raises. `timeout` caps connect plus read."""
+
+    def close(self) -> None:
+        """Release sockets; the exporter may be used again afterwards."""
+
+
+class HttpExporter(Exporter):
+    """POSTs encoded batches to `url` over one keep-alive session."""
+
+    retry_statuses: frozenset[int] = transport.RETRY_STATUSES
+    max_body: int | None = None  # hard request-size limit of the protocol, if any
+    timeout: tuple[float, float] = transport.DEFAULT_TIMEOUT
+
+    def __init__(self, url: str, verify: str | None = None) -> None:
+        self.url = url
+        self.verify = verify
+        self._session: Any = None
+
+    # -- hooks -------------------------------------------------------------------------
+
+    def check(self, event: StoredEvent, now: float) -> str | None:
+        """Why this event can never be accepted (it is then dropped on its own), or None."""
+        return None
+
+    def group_key(self, event: StoredEvent) -> Any:
+        """Events with different keys go in different requests (e.g. one GA4 client per request)."""
+        return None
+
+    def request_headers(self) -> dict[str, str]:
+        return {"Content-Type": "application/json"}
+
+    def request_url(self) -> str:
+        return self.url
+
+    def wire_body(self, body: bytes) -> bytes:
+        """The bytes actually sent (compression happens here, after preview)."""
+        return body
+
+    def interpret(self, outcome: Outcome, reply: Any, events: list[StoredEvent], now: float) -> Outcome:
+        """Refine the transport's verdict with what the reply's body or headers say (reply may be None)."""
+        return outcome
+
+    def before_send(self, events: list[StoredEvent], now: float) -> Outcome | None:
+        """A verdict reached without the network (e.g. an active rate limit), or None to send."""
+        return None
+
+    # -- the shared flow ---------------------------------------------------------------
+
+    def export(self, events: list[StoredEvent], now: float, timeout: float | None = None) -> Outcome:
+        try:
+            return self._export(events, now, timeout)
+        except Exception as exc:  # an exporter bug must never reach the app
+            log.warning("telemetry exporter %s failed", self.name, exc_info=True)
+            return Outcome.retry(f"internal error in the {self.name} exporter ({type(exc).__name__})")
+
+    def _export(self, events: list[StoredEvent], now: float, timeout: float | None) -> Outcome:
+        rejected = {e.event_id: why for e in events if (why := self.check(e, now))}
+        good = [e for e in events if e.event_id not in rejected]
+        groups: dict[Any, list[StoredEvent]] = {}
+        for event in good:
+            groups.setdefault(self.group_key(event), []).append(event)
+        return self._send_parts(list(groups.values()), now, timeout).with_rejected(rejected)
+
+    def _send_parts(self, parts: list[list[StoredEvent]], now: float, timeout: float | None) -> Outcome:
+        """Send each part in turn; after one must be retried, the rest wait too (no point hammering)."""
+        results: list[tuple[list[StoredEvent], Outcome]] = []
+        for part in parts:
+            failed = next((o for _, o in results if o.verdict is RETRY), None)
+            results.append((part, failed if failed else self._send_bounded(part, now, timeout)))
+        return combine(results)
+
+    def _send_bounded(self, events: list[StoredEvent], now: float, timeout: float | None) -> Outcome:
+        body = self.encode(events, now)
+        if self.max_body is not None and len(body) >= self.max_body:
+            if len(events) == 1:
+                return Outcome.drop(f"the event is {len(body)} bytes, over the {self.max_body}-byte limit")
+            half = len(events) // 2
+            return self._send_parts([events[:half], events[half:]], now, timeout)
+        return self._post(events, body, now, timeout)
+
+    def _post(self, events: list[StoredEvent], body: bytes, now: float, timeout: float | None) -> Outcome:
+        early = self.before_send(events, now)
+        if early is not None:
+            return early
+        if self._session is None:
+            self._session = transport.new_session(self.url, self.verify)
+        limits = transport.capped_timeout(self.timeout, timeout)
+        outcome, reply = transport.post(
+            self._session, self.request_url(), self.wire_body(body), self.request_headers(), limits,
+            retry_statuses=self.retry_statuses,
+        )
+        return self._redacted(self.interpret(outcome, reply, events, now))
+
+    def secret_values(self) -> tuple[str, ...]:
+        """This destination's secrets, kept out of error texts even if a server echoes them."""
+        return ()
+
+    def _redacted(self, outcome: Outcome) -> Outcome:
+        reason = outcome.reason
+        for secret in self.secret_values():
+            if secret and len(secret) >= 4:
+                reason = reason.replace(secret, "<secret>")
+        return outcome if reason == outcome.reason else replace(outcome, reason=reason)
+
+    def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            session.close()
+
+
+def combine(parts: Sequence[tuple[list[StoredEvent], Outcome]]) -> Outcome:
+    """One outcome for a batch sent as several requests.
+
+    A part that was refused becomes individual rejections; any part that must be
+    retried makes the whole batch retry (at-least-once: receivers de-duplicate by
+    event id), so the sender never has to track half-sent batches.
+    """
+    if len(parts) == 1:
+        return parts[0][1]
+    rejected: dict[str, str] = {}
+    count, retry_after, reasons, retry = 0, None, [], False
+    for events, outcome in parts:
+        rejected.update(outcome.rejected)
+        count += outcome.rejected_count
+        if outcome.retry_after is not None:
+            retry_after = max(retry_after or 0.0, outcome.retry_after)
+        if outcome.verdict is DROP:
+            rejected.update({e.event_id: outcome.reason for e in events})
+        if outcome.verdict is RETRY:
+            retry = True
+        if outcome.reason:
+            reasons.append(outcome.reason)
+    verdict = RETRY if retry else SENT
+    return Outcome(verdict, "; ".join(dict.fromkeys(reasons)), retry_after, "", rejected, count)
