@@ -163,3 +163,17 @@ def test_public_names_survive_importing_every_submodule():
     for name in package.__all__:
         assert not isinstance(getattr(package, name), type(package)), f"telemetry.{name} is a module"
     assert type(package.engine()).__name__ == "Engine"
+
+
+def test_export_local_data_writes_everything_owner_only(consented, tmp_path):
+    import json
+    import os
+    import stat
+
+    telemetry.track_event("heartbeat", {"uptime_h": 3.0})
+    target = tmp_path / "export" / "mine.json"
+    assert telemetry.export_local_data(target) == 2
+    data = json.loads(target.read_text())
+    assert {p["event"]["name"] for p in data["pending"]} == {"first_run", "heartbeat"}
+    assert data["client_id"] == telemetry.status().client_id and data["status"].startswith("On")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600

@@ -11,6 +11,7 @@ import json
 import sys
 import time
 
+from tit_app import telemetry
 from tit_app.commands import telemetry_views as views
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -22,14 +23,8 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
     return code
 
 
-def _api():
-    from tit_app import telemetry  # on first use: `tit-app --help` stays fast
-
-    return telemetry
-
-
 def _reload_destinations() -> None:
-    _api().engine().reload_destinations()
+    telemetry.engine().reload_destinations()
 
 
 # -- consent and local data ---------------------------------------------------------------
@@ -38,7 +33,7 @@ def _reload_destinations() -> None:
 def cmd_status(args) -> int:
     from tit_app.telemetry import destinations
 
-    status = _api().status()
+    status = telemetry.status()
     rows = views.destination_rows(destinations.describe(), status.destinations)
     if args.json:
         data = {k: getattr(status, k) for k in ("enabled", "level", "reason", "client_id", "pending", "dropped", "problems")}
@@ -49,8 +44,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_enable(args) -> int:
-    saved = _api().set_enabled(True, args.level)
-    status = _api().status()
+    saved = telemetry.set_enabled(True, args.level)
+    status = telemetry.status()
     print(f"Telemetry: {status.reason}")
     if not saved:
         return _fail("your choice could not be saved and applies to this session only")
@@ -58,14 +53,13 @@ def cmd_enable(args) -> int:
 
 
 def cmd_disable(args) -> int:
-    pending = _api().status().pending
-    saved = _api().set_enabled(False)
+    pending = telemetry.status().pending
+    saved = telemetry.set_enabled(False)
     print(f"Telemetry is off. {pending} pending event(s) deleted; a new anonymous id will be used if you turn it on again.")
     return EXIT_OK if saved else _fail("your choice could not be saved and applies to this session only")
 
 
 def cmd_show(args) -> int:
-    telemetry = _api()
     pending = telemetry.pending(args.limit)
     exporters = telemetry.engine().exporters()
     render = views.show_json if args.json else views.show_text
@@ -74,7 +68,6 @@ def cmd_show(args) -> int:
 
 
 def cmd_flush(args) -> int:
-    telemetry = _api()
     if telemetry.flush(args.timeout):
         print("Nothing left to send.")
         return EXIT_OK
@@ -83,37 +76,36 @@ def cmd_flush(args) -> int:
 
 
 def cmd_purge(args) -> int:
-    print(f"Deleted {_api().purge()} pending event(s).")
+    print(f"Deleted {telemetry.purge()} pending event(s).")
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
-    from pathlib import Path
-
-    from tit_app.telemetry.atomicfile import write_private
-
-    telemetry = _api()
-    text = views.export_document(telemetry.pending(None), telemetry.history(None), telemetry.status().client_id, time.time())
     if args.file == "-":
-        sys.stdout.write(text)
+        from tit_app.telemetry.localdata import document
+
+        engine = telemetry.engine()
+        data = document(telemetry.pending(None), telemetry.history(None), engine.config().client_id,
+                        engine.decision().reason)
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     try:
-        write_private(Path(args.file), text)
+        count = telemetry.export_local_data(args.file)
     except OSError as exc:
         return _fail(f"cannot write {args.file}: {exc.strerror or exc}")
-    print(f"Wrote {args.file}.")
+    print(f"Wrote {args.file} ({count} pending event(s) and the send history).")
     return EXIT_OK
 
 
 def cmd_reset_id(args) -> int:
-    print(f"New anonymous id: {_api().reset_client_id()}")
+    print(f"New anonymous id: {telemetry.reset_client_id()}")
     return EXIT_OK
 
 
 def cmd_schema(args) -> int:
     from tit_app.commands.telemetry_docs import markdown, schema_table
 
-    catalog = _api().engine().catalog
+    catalog = telemetry.engine().catalog
     sys.stdout.write(markdown(catalog) if args.markdown else schema_table(catalog) + "\n")
     return EXIT_OK
 
@@ -170,7 +162,7 @@ def cmd_destination_remove(args) -> int:
 def cmd_destination_list(args) -> int:
     from tit_app.telemetry import destinations
 
-    rows = views.destination_rows(destinations.describe(), _api().status().destinations)
+    rows = views.destination_rows(destinations.describe(), telemetry.status().destinations)
     print(json.dumps(rows, indent=2) if args.json else "\n".join(views.destination_lines(rows)))
     return EXIT_OK
 
@@ -194,7 +186,6 @@ def cmd_validate_ga4(args) -> int:
     from tit_app.commands.telemetry_docs import example_event
     from tit_app.telemetry.exporters.ga4 import Ga4Exporter, validate_ga4
 
-    telemetry = _api()
     ga4 = next((getattr(e, "inner", e) for e in telemetry.engine().exporters()
                 if isinstance(getattr(e, "inner", e), Ga4Exporter)), None)
     if ga4 is None:

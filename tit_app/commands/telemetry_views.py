@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import asdict
 from typing import Any
+
+from tit_app.telemetry.localdata import payloads, pending_dict
 
 
 def when(seconds: float | None) -> str:
@@ -58,24 +59,8 @@ def destination_lines(rows: list[dict]) -> list[str]:
     return lines
 
 
-def event_dict(pending) -> dict[str, Any]:
-    return {"event": asdict(pending.event), "deliveries": [asdict(d) for d in pending.deliveries]}
-
-
-def payloads(event, exporters, now: float) -> dict[str, str]:
-    """The exact body each destination that takes this event's level would receive."""
-    found = {}
-    for exporter in exporters:
-        if event.level in exporter.levels:
-            try:
-                found[exporter.name] = exporter.preview(event, now)
-            except Exception as exc:  # a preview must never break the listing
-                found[exporter.name] = f"(no preview: {type(exc).__name__})"
-    return found
-
-
 def show_json(pending: list, exporters, now: float) -> str:
-    items = [{**event_dict(p), "payloads": payloads(p.event, exporters, now)} for p in pending]
+    items = [{**pending_dict(p), "payloads": payloads(p.event, exporters, now)} for p in pending]
     return json.dumps(items, indent=2, ensure_ascii=False)
 
 
@@ -97,13 +82,3 @@ def show_text(pending: list, exporters, now: float) -> str:
         for name, body in bodies.items():
             lines += [f"  payload for {name}:", *[f"    {line}" for line in body.rstrip("\n").splitlines()]]
     return "\n".join(lines)
-
-
-def export_document(pending: list, history: list, client_id: str, now: float) -> str:
-    document = {
-        "exported_at": when(now),
-        "client_id": client_id,
-        "pending": [event_dict(p) for p in pending],
-        "history": [asdict(h) for h in history],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

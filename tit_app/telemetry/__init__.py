@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "api": (
-        "Status", "engine", "flush", "history", "is_enabled", "load_config", "operation_summary", "pending",
+        "Status", "engine", "export_local_data", "flush", "history", "is_enabled", "load_config", "operation_summary", "pending",
         "purge", "register_events", "reset_client_id", "save_config", "set_enabled", "set_interface", "status",
         "track_event",
     ),

@@ -173,6 +173,20 @@ def operation_summary() -> list:
     return summarise([p.event for p in store.pending()] + store.history_events())
 
 
+def export_local_data(path: str | Path) -> int:
+    """Write pending events and the send history to `path` as JSON; returns the pending count."""
+    import json
+
+    from .localdata import document
+    from .atomicfile import write_private
+
+    eng = engine()
+    eng.persist()
+    data = document(eng.store.pending(), eng.store.history(), eng.config().client_id, eng.decision().reason)
+    write_private(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return len(data["pending"])
+
+
 def purge() -> int:
     return engine().purge()
 

@@ -194,13 +194,19 @@ def default_catalog_path() -> Path:
     return Path(tit_app.resources.__file__).parent / "events.toml"
 
 
+def load_catalog() -> Catalog:
+    """A new catalog holding the packaged events."""
+    catalog = Catalog()
+    catalog.add(default_catalog_path())
+    return catalog
+
+
 _default: Catalog | None = None
 
 
 def default_catalog() -> Catalog:
+    """The packaged events, loaded once; for reading only (use `load_catalog` to extend)."""
     global _default
     if _default is None:
-        catalog = Catalog()
-        catalog.add(default_catalog_path())
-        _default = catalog
+        _default = load_catalog()
     return _default

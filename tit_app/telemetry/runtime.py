@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
 from . import consent, envflags, paths
-from .catalog import Catalog, default_catalog
+from .catalog import Catalog, load_catalog
 from .config import ConfigStore, TelemetryConfig, new_client_id
 from .policy import Policy, load_policy
 
@@ -85,7 +85,8 @@ class Engine:
     @property
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = default_catalog()
+            # Its own copy: events registered by a plugin belong to this engine only.
+            self._catalog = load_catalog()
         return self._catalog
 
     @property
