@@ -105,7 +105,7 @@ def run_scenarios(app) -> list[tuple[str, TickProbe]]:
         queue_and_send(shell)
         results.append(("mTI + slow send", measure(app)))
         panel.cancel()
-        pump(app, 0.5)
+        pump(app, SERVER_DELAY_S + 0.5)  # let the last slow POST finish: quitting then waits for nothing
     finally:
         shell.shutdown()
         window.close()
@@ -126,8 +126,9 @@ def main() -> int:
     for name, probe in results:
         print(f"{name:<18}{len(probe.lateness_ms):>7}{probe.percentile_ms(0.5):>9.2f}"
               f"{probe.percentile_ms(0.99):>9.2f}{probe.max_ms():>9.2f}")
-    worst = max(probe.max_ms() for _, probe in results)
-    print(f"worst: {worst:.2f} ms — {'within' if worst <= TARGET_MAX_MS else 'OVER'} the target")
+    worst = max(probe.max_ms() for name, probe in results if name != "bare event loop")
+    print(f"worst with tit_app working: {worst:.2f} ms — {'within' if worst <= TARGET_MAX_MS else 'OVER'} the target"
+          f" (the bare loop shows this machine's own noise)")
     return 0
 
 

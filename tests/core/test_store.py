@@ -7,10 +7,8 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 
-import pytest
 
 from tit_app import telemetry
 from tit_app.telemetry.model import StoredEvent

@@ -36,7 +36,7 @@ def test_golden_envelope_is_what_the_server_receives(sentry, sink):
     (request,) = sink.requests
     assert request.path == "/api/7/envelope/"  # SE-D2, trailing slash
     assert request.headers["content-type"] == "application/x-sentry-envelope"
-    assert request.headers["x-sentry-auth"].startswith(f"Sentry sentry_version=7, sentry_client=tit-app/")
+    assert request.headers["x-sentry-auth"].startswith("Sentry sentry_version=7, sentry_client=tit-app/")
     assert request.headers["x-sentry-auth"].endswith(f"sentry_key={KEY}")  # SE-A1, no secret
     check_golden("sentry_sim_ti_error.envelope", request.body)
 

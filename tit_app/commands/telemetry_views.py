@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
 
 from tit_app.telemetry.localdata import payloads, pending_dict
 

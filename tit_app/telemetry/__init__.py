@@ -41,6 +41,6 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from .api import *  # noqa: F403
-    from .config import TelemetryConfig
-    from .operation import Cancelled, track_operation
-    from .prompt import consent_prompt_cli, consent_prompt_gui
+    from .config import TelemetryConfig  # noqa: F401
+    from .operation import Cancelled, track_operation  # noqa: F401
+    from .prompt import consent_prompt_cli, consent_prompt_gui  # noqa: F401
