@@ -249,6 +249,12 @@ class Engine:
             self.store.mark_drops_reported(counts)
             self.record("telemetry_health", counts, blocking=True)
 
+    def delete(self, event_ids) -> int:
+        """Delete chosen pending events (the Privacy page's "Delete selected")."""
+        removed = self.store.delete(event_ids)
+        self.notify()
+        return removed
+
     def purge(self) -> int:
         self._drain()
         self._unbuffered.clear()

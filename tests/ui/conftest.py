@@ -1,0 +1,143 @@
+"""Fixtures for the desktop shell: real widgets offscreen, a real store, a real local HTTP server."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["TIT_TELEMETRY_STRICT"] = "1"  # undeclared events fail loudly
+
+from PyQt5.QtCore import QTimer  # noqa: E402
+from PyQt5.QtWidgets import QApplication  # noqa: E402
+
+from tit_app.telemetry.api import engine  # noqa: E402
+from tit_app.telemetry.testing import isolated_telemetry  # noqa: E402
+from tit_app.ui.app import configure_application  # noqa: E402
+from tit_app.ui.consent_dialog import ConsentDialog  # noqa: E402
+from tit_app.ui.send_worker import Intervals  # noqa: E402
+from tit_app.ui.telemetry_service import TelemetryService  # noqa: E402
+
+
+def fast_intervals(send_ms: int = 3_600_000):
+    """Persist quickly; never send on a timer unless a test asks (it uses Send now)."""
+    return Intervals(persist_ms=50, send_ms=send_ms, first_send_ms=send_ms)
+
+
+def answer_when_shown(button_name: str) -> None:
+    """Click a button of the modal dialog as soon as it is on screen (exec_ blocks the test)."""
+
+    def click() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, ConsentDialog) and w.isVisible()),
+                      None)
+        if dialog is None:
+            QTimer.singleShot(10, click)
+        else:
+            getattr(dialog, button_name).click()
+
+    QTimer.singleShot(0, click)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _app_style(qapp):
+    configure_application(qapp)  # the real app's look and GIL switch interval
+
+
+@pytest.fixture
+def telemetry_env(tmp_path):
+    """Call `telemetry_env(consent=True, env={...})` to enter an isolated home; it is left at teardown."""
+    contexts = []
+
+    @contextmanager
+    def enter(consent=None, env=None, level="usage"):
+        with isolated_telemetry(tmp_path / "home", consent=consent, level=level, env=env) as isolated:
+            yield isolated
+
+    def start(consent=None, env=None, level="usage"):
+        context = enter(consent, env, level)
+        contexts.append(context)
+        return context.__enter__()
+
+    yield start
+    while contexts:
+        contexts.pop().__exit__(None, None, None)
+
+
+@pytest.fixture
+def service_factory(qtbot, telemetry_env):
+    """Start TelemetryServices (SendWorker threads); each is shut down cleanly at teardown.
+
+    Depends on telemetry_env so the services stop before the isolated home goes away.
+    """
+    started = []
+
+    def start(intervals=None):
+        service = TelemetryService(engine(), intervals or fast_intervals())
+        with qtbot.waitSignal(service.pending_changed, timeout=5000):
+            service.start()
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.shutdown(budget_s=0.5)
+        assert not service.is_running()
+
+
+class Collector:
+    """What the local HTTP server received."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict] = []
+        self.requests_started = 0
+        self.delay_s = 0.0
+        self.lock = threading.Lock()
+
+    def event_names(self) -> list[str]:
+        with self.lock:
+            return [e["name"] for body in self.bodies for e in body.get("events", [])]
+
+
+def _handler(collector: Collector):
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            with collector.lock:
+                collector.requests_started += 1
+            if collector.delay_s:
+                time.sleep(collector.delay_s)
+            with collector.lock:
+                collector.bodies.append(json.loads(body or b"{}"))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args) -> None:  # keep the test output clean
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def http_collector():
+    """A ThreadingHTTPServer on 127.0.0.1:<free port>; yields (collector, endpoint URL)."""
+    collector = Collector()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(collector))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="test-collector", daemon=True)
+    thread.start()
+    try:
+        yield collector, f"http://127.0.0.1:{server.server_address[1]}/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -1,0 +1,152 @@
+"""The main window: the operations on the left, the chosen one on the right, telemetry in the status bar."""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import QSize, Qt, pyqtSignal
+from PyQt5.QtGui import QKeySequence
+from PyQt5.QtWidgets import (QAction, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                             QStackedWidget, QVBoxLayout, QWidget)
+
+from tit_app import __version__
+from tit_app.ui import assets, window_state
+from tit_app.ui.catalog_view import show_catalog
+from tit_app.ui.operation_panel import OperationPanel
+from tit_app.ui.operations import OPERATIONS
+from tit_app.ui.settings_dialog import SettingsDialog
+from tit_app.ui.status_item import TelemetryStatusItem
+
+DEFAULT_SIZE = (1360, 840)
+ABOUT = (
+    f"<h3>tit_app {__version__}</h3>"
+    "<p>Temporal-interference stimulation planning on a spherical head model.</p>"
+    "<p>Usage statistics are opt-in and anonymous; see Settings → Privacy.</p>"
+)
+
+
+class MainWindow(QMainWindow):
+    closed = pyqtSignal()
+
+    def __init__(self, service, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("tit_app")
+        self.setWindowIcon(assets.app_icon())
+        self.service = service
+        self.panels = [OperationPanel(spec) for spec in OPERATIONS]
+        self.operations = self._build_sidebar()
+        self.stack = QStackedWidget()
+        for panel in self.panels:
+            self.stack.addWidget(panel)
+            panel.run_ended.connect(self.show_message)
+            panel.simulation_requested.connect(self.open_simulation)
+        self.operations.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.operations.setCurrentRow(0)
+        self._build_central()
+        self.status_item = TelemetryStatusItem(service)
+        self.status_item.clicked.connect(self.open_privacy)
+        self.statusBar().addPermanentWidget(self.status_item)
+        self.settings_dialog: SettingsDialog | None = None
+        self._build_menus()
+        if not window_state.restore(self):
+            self.resize(*DEFAULT_SIZE)
+
+    def _build_sidebar(self) -> QListWidget:
+        sidebar = QListWidget()
+        sidebar.setObjectName("operationList")
+        sidebar.setAccessibleName("Operations")
+        sidebar.setIconSize(QSize(22, 22))
+        widest = max(sidebar.fontMetrics().horizontalAdvance(spec.title) for spec in OPERATIONS)
+        # icon, item padding and margins (style.qss), and the frame: no title is ever elided
+        sidebar.setFixedWidth(max(200, widest + 22 + 8 + 2 * 12 + 2 * 8 + 12))
+        for spec in OPERATIONS:
+            item = QListWidgetItem(assets.icon(spec.icon), spec.title)
+            item.setToolTip(spec.summary)
+            item.setSizeHint(QSize(0, 42))
+            sidebar.addItem(item)
+        return sidebar
+
+    def _build_central(self) -> None:
+        heading = QLabel("OPERATIONS")
+        heading.setObjectName("sidebarHeading")
+        side = QWidget()
+        side.setObjectName("sidebar")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 12, 0, 0)
+        side_layout.setSpacing(4)
+        side_layout.addWidget(heading)
+        side_layout.addWidget(self.operations, 1)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(side)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        self.run_action = self._action("&Run", "run", "Ctrl+R", lambda: self.current_panel().run())
+        self.cancel_action = self._action("&Cancel", "cancel", ("Esc", "Ctrl+."), self.cancel_current)
+        self.quit_action = self._action("&Quit", "quit", "Ctrl+Q", self.close)
+        self.quit_action.setMenuRole(QAction.QuitRole)
+        self.privacy_action = self._action("&Privacy…", "privacy", "Ctrl+,", self.open_privacy)
+        self.privacy_action.setMenuRole(QAction.PreferencesRole)
+        self.catalog_action = self._action("&What we collect…", "catalog", None, lambda: show_catalog(self))
+        self.about_action = self._action("&About tit_app", None, None, self.show_about)
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.quit_action)
+        run_menu = menus.addMenu("&Operation")
+        run_menu.addActions([self.run_action, self.cancel_action])
+        menus.addMenu("&Settings").addAction(self.privacy_action)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addActions([self.catalog_action, self.about_action])
+
+    def _action(self, text: str, icon_name: str | None, keys, slot) -> QAction:
+        action = QAction(assets.icon(icon_name) if icon_name else assets.app_icon(), text, self)
+        if keys:
+            keys = (keys,) if isinstance(keys, str) else keys
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
+
+    # -- behaviour -----------------------------------------------------------------------
+
+    def current_panel(self) -> OperationPanel:
+        return self.panels[self.stack.currentIndex()]
+
+    def panel(self, name: str) -> OperationPanel:
+        return next(p for p in self.panels if p.spec.name == name)
+
+    def cancel_current(self) -> None:
+        for panel in self.panels:
+            if panel.is_running() and panel is self.current_panel():
+                panel.cancel()
+
+    def open_simulation(self, values: dict) -> None:
+        panel = self.panel("sim_ti")
+        self.operations.setCurrentRow(self.panels.index(panel))
+        panel.form.set_values(values)
+        panel.run()
+
+    def open_privacy(self) -> SettingsDialog:
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self.service, self)
+            self.settings_dialog.privacy_page.controls.choice_saved.connect(lambda *_: self.status_item.refresh())
+        self.settings_dialog.show_privacy()
+        return self.settings_dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About tit_app", ABOUT)
+
+    def show_message(self, text: str, timeout_ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def running_panels(self) -> list[OperationPanel]:
+        return [p for p in self.panels if p.is_running()]
+
+    def closeEvent(self, event) -> None:
+        window_state.save(self)
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,119 @@
+"""Running one operation off the GUI thread: a worker QObject moved to a QThread.
+
+`run_in_thread` does all the wiring and returns a handle. The worker wraps the call in
+`telemetry.track_operation`, so every run records start and exactly one outcome
+(success, error or cancelled), and reports only by signal: an exception in the
+operation becomes `failed(message)`, never an exception in the GUI.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Mapping
+
+from PyQt5 import sip
+from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
+
+from tit_app import telemetry
+from tit_app.ops.progress import CancelToken
+from tit_app.ops.progress import Cancelled as OpCancelled
+
+log = logging.getLogger(__name__)
+
+_abandoned: list = []  # runs that ignored a cancel at exit; kept alive until the process ends
+
+
+class OperationWorker(QObject):
+    progress = pyqtSignal(int)
+    finished = pyqtSignal(object)
+    failed = pyqtSignal(str)
+    cancelled = pyqtSignal()
+    ended = pyqtSignal()  # after any of the three outcomes
+
+    def __init__(self, fn: Callable, params: Any, op_name: str, safe_params: Mapping[str, Any],
+                 token: CancelToken) -> None:
+        super().__init__()
+        self._fn, self._params, self._token = fn, params, token
+        self._op_name, self._safe_params = op_name, dict(safe_params)
+
+    @pyqtSlot()
+    def run(self) -> None:
+        try:
+            result = self._tracked_call()
+        except telemetry.Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:  # reported by signal, never raised into Qt's event loop
+            log.info("%s failed", self._op_name, exc_info=True)
+            self.failed.emit(_message(exc))
+        else:
+            self.finished.emit(result)
+        finally:
+            self.ended.emit()
+
+    def _tracked_call(self) -> Any:
+        with telemetry.track_operation(self._op_name, **self._safe_params):
+            try:
+                return self._fn(self._params, self.progress.emit, self._token)
+            except OpCancelled as exc:
+                raise telemetry.Cancelled(str(exc)) from exc  # so telemetry records "cancelled"
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class OperationHandle(QObject):
+    """The GUI thread's view of one run: its signals, cancel(), and waiting for it."""
+
+    progress = pyqtSignal(int)
+    finished = pyqtSignal(object)
+    failed = pyqtSignal(str)
+    cancelled = pyqtSignal()
+    ended = pyqtSignal()
+
+    def __init__(self, worker: OperationWorker, token: CancelToken, parent=None) -> None:
+        super().__init__(parent)
+        self.token = token
+        self._worker = worker
+        self._thread = QThread()
+        self._thread.setObjectName(f"tit-op-{worker._op_name}")
+        worker.moveToThread(self._thread)
+        self._thread.started.connect(worker.run)
+        # Direct: quit() is thread-safe, and the thread should end without a GUI round trip.
+        worker.ended.connect(self._thread.quit, Qt.DirectConnection)
+        for name in ("progress", "finished", "failed", "cancelled"):
+            getattr(worker, name).connect(getattr(self, name))
+        self._thread.finished.connect(self.ended)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, timeout_ms: int) -> bool:
+        return self._thread.wait(timeout_ms)
+
+    def stop(self, timeout_s: float) -> bool:
+        """Cancel and wait; a run that does not stop in time is left to the process exit."""
+        self.cancel()
+        if self._thread.wait(int(timeout_s * 1000)):
+            return True
+        sip.transferto(self._thread, None)
+        sip.transferto(self._worker, None)
+        _abandoned.append((self._thread, self._worker))
+        return False
+
+
+def run_in_thread(fn: Callable, params: Any, *, op_name: str, safe_params: Mapping[str, Any],
+                  parent=None) -> OperationHandle:
+    """Start `fn(params, progress, cancel)` in a new QThread; returns its handle."""
+    token = CancelToken()
+    worker = OperationWorker(fn, params, op_name, safe_params, token)
+    handle = OperationHandle(worker, token, parent)
+    handle.start()
+    return handle

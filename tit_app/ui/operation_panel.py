@@ -1,0 +1,184 @@
+"""One operation's place in the window: its form, Run and Cancel, progress, and results.
+
+Run checks the parameters first (ops' own validation, on the GUI thread, in
+microseconds): an invalid field is reported beside it and nothing starts, so a typo
+never becomes an error event. A valid run goes to a worker thread via run_in_thread.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QVBoxLayout,
+                             QWidget)
+
+from tit_app.ops.params import ParamError
+from tit_app.ui.formatting import seconds
+from tit_app.ui.map_picture import with_picture
+from tit_app.ui.op_runner import OperationHandle, run_in_thread
+from tit_app.ui.operations import OperationSpec
+from tit_app.ui.param_form import ParamForm
+from tit_app.ui.result_view import ResultView
+from tit_app.ui.widgets import make_button
+
+FORM_WIDTH = 372
+
+
+class OperationPanel(QWidget):
+    run_started = pyqtSignal(str)  # the operation's title
+    run_ended = pyqtSignal(str)  # a one-line outcome for the status bar
+    simulation_requested = pyqtSignal(dict)  # form values for Simulate TI
+
+    def __init__(self, spec: OperationSpec, parent=None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setObjectName(f"panel_{spec.name}")
+        self.handle: OperationHandle | None = None
+        self.form = ParamForm(spec.make_fields())
+        self.run_button = make_button("Run", None, f"Run {spec.title}")
+        self.run_button.setObjectName("runButton")
+        self.run_button.setToolTip("Run (Ctrl+R)")
+        self.cancel_button = make_button("Cancel", None, f"Cancel {spec.title}")
+        self.cancel_button.setToolTip("Cancel (Esc)")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(f"{spec.title} progress")
+        self.progress.setTextVisible(False)  # the percentage is in the state line below
+        self.state = QLabel("Ready")
+        self.state.setObjectName("stateLabel")
+        self.state.setWordWrap(True)
+        self.results = ResultView(with_ranking=spec.name == "ex_search")
+        self.results.montage_opened.connect(self._open_montage)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._params = None
+        self._started = 0.0
+        self._build_layout()
+        self._set_running(False)
+
+    def _build_layout(self) -> None:
+        title = QLabel(self.spec.title)
+        title.setObjectName("panelTitle")
+        summary = QLabel(self.spec.summary)
+        summary.setObjectName("hintLabel")
+        summary.setWordWrap(True)
+        form_box = QWidget()
+        form_layout = QVBoxLayout(form_box)
+        form_layout.setContentsMargins(0, 0, 6, 0)
+        form_layout.addWidget(title)
+        form_layout.addWidget(summary)
+        form_layout.addSpacing(8)
+        form_layout.addWidget(self.form)
+        form_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(form_box)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.run_button)
+        column = QFrame()
+        column.setObjectName("formPanel")
+        column.setFixedWidth(FORM_WIDTH)
+        column.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(16, 16, 16, 16)
+        column_layout.addWidget(scroll, 1)
+        column_layout.addWidget(self.progress)
+        column_layout.addWidget(self.state)
+        column_layout.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(column)
+        results = QVBoxLayout()
+        results.setContentsMargins(16, 16, 16, 16)
+        results.addWidget(self.results)
+        layout.addLayout(results, 1)
+
+    # -- running -------------------------------------------------------------------------
+
+    def is_running(self) -> bool:
+        return self.handle is not None
+
+    def run(self) -> bool:
+        """Validate, then start in a worker thread; False when a field is invalid or a run is on."""
+        if self.is_running():
+            return False
+        self.form.clear_errors()
+        try:
+            params = self.spec.build(self.form.values())
+        except ParamError as error:
+            self.form.show_error(error.field, error.message)
+            self.state.setText("Check the highlighted field.")
+            return False
+        self._params = params
+        self._started = time.monotonic()
+        self.handle = run_in_thread(with_picture(self.spec.run, self.results.heatmap.display_side()), params, op_name=self.spec.name,
+                                    safe_params=self.spec.safe_params(params), parent=self)
+        self.handle.progress.connect(self._progressed)
+        self.handle.finished.connect(self._finished)
+        self.handle.failed.connect(self._failed)
+        self.handle.cancelled.connect(self._cancelled)
+        self.handle.ended.connect(self._ended)
+        self.progress.setValue(0)
+        self.state.setText("Running…")
+        self._set_running(True)
+        self.run_started.emit(self.spec.title)
+        return True
+
+    def _progressed(self, percent: int) -> None:
+        self.progress.setValue(percent)
+        if self.handle is not None and not self.handle.token.cancelled:
+            self.state.setText(f"Running… {percent}%")
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.state.setText("Cancelling…")
+            self.handle.cancel()
+
+    def stop(self, timeout_s: float) -> bool:
+        """Cancel and wait (at quit)."""
+        return self.handle.stop(timeout_s) if self.handle is not None else True
+
+    def _finished(self, shown) -> None:
+        self.results.show_result(shown)
+        self._report(f"Finished in {seconds(time.monotonic() - self._started)}.")
+
+    def _failed(self, message: str) -> None:
+        self._report(f"Failed: {message}", error=True)
+
+    def _cancelled(self) -> None:
+        self.progress.setValue(0)
+        self._report("Cancelled.")
+
+    def _report(self, text: str, error: bool = False) -> None:
+        self.state.setText(text)
+        self.state.setProperty("error", error)
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+        self.run_ended.emit(f"{self.spec.title}: {text}")
+
+    def _ended(self) -> None:
+        handle, self.handle = self.handle, None
+        if handle is not None:
+            # `finished` arrives while the thread is still winding down. Destroying a QThread then
+            # makes Qt wait for it while we hold the GIL it may need: wait here (GIL released) first.
+            handle.wait(5000)
+            handle.deleteLater()  # later, because we are inside its signal
+        self._set_running(False)
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.form.setEnabled(not running)
+
+    def _open_montage(self, montage) -> None:
+        params = self._params
+        values = {"pair1": montage.pair1, "pair2": montage.pair2}
+        if params is not None:
+            values.update(current1=params.current1_ma, current2=params.current2_ma,
+                          target=params.target.centre_mm, target_radius=params.target.radius_mm,
+                          plane=params.slice.plane, size=params.slice.size)
+        self.simulation_requested.emit(values)

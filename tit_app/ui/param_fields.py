@@ -1,0 +1,82 @@
+"""The editors of an operation's parameter form: the base class and the generic field kinds.
+
+Each field turns its widgets into the flat option values `ops.options.build_params`
+understands, and says which of its widgets an ops `ParamError.field` (e.g.
+`pair2.cathode`, `slice.size`, `electrodes[3]`) points at, so the error can be shown
+right there. The TI-specific editors are in `ti_fields`.
+"""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QDoubleSpinBox, QHBoxLayout, QSpinBox, QWidget
+
+
+class Field:
+    label = ""
+    tooltip = ""
+
+    def __init__(self) -> None:
+        self.widget = QWidget()
+        self._layout = QHBoxLayout(self.widget)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(6)
+        self._editors: dict[str, list[QWidget]] = {}  # ParamError field name or prefix -> editors
+
+    def _add(self, editor: QWidget, *error_names: str, stretch: int = 0) -> QWidget:
+        self._layout.addWidget(editor, stretch)
+        for name in error_names:
+            self._editors.setdefault(name, []).append(editor)
+        return editor
+
+    def editors_for(self, field_name: str) -> list[QWidget]:
+        """The widgets a ParamError about `field_name` belongs to (none if it is not ours)."""
+        for name, editors in self._editors.items():
+            if field_name == name or field_name.startswith((name + ".", name + "[")):
+                return editors
+        return []
+
+    def editors(self) -> list[QWidget]:
+        return list(dict.fromkeys(e for editors in self._editors.values() for e in editors))
+
+    def values(self) -> dict:
+        raise NotImplementedError
+
+    def set_values(self, values: dict) -> None:
+        """Fill in whatever of `values` this field shows (used to open a result as a simulation)."""
+
+
+def number_box(value: float, low: float, high: float, suffix: str, accessible: str, decimals: int = 1,
+               step: float = 1.0) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setAccessibleName(accessible)
+    box.setAlignment(Qt.AlignRight)
+    box.setMinimumWidth(60)  # the size hint fits '-200.0' plus affixes; rows of several boxes need less
+    return box
+
+
+def without_buttons(box) -> None:
+    box.setButtonSymbols(QDoubleSpinBox.NoButtons)
+    box.setProperty("buttons", "none")
+
+
+class IntField(Field):
+    def __init__(self, key: str, label: str, value: int, low: int, high: int, error_name: str,
+                 tooltip: str = "") -> None:
+        super().__init__()
+        self.key, self.label, self.tooltip = key, label, tooltip
+        box = QSpinBox()
+        box.setRange(low, high)
+        box.setValue(value)
+        box.setAccessibleName(label)
+        box.setAlignment(Qt.AlignRight)
+        box.setMinimumWidth(90)
+        self.box = self._add(box, error_name, stretch=1)
+
+    def values(self) -> dict:
+        return {self.key: self.box.value()}

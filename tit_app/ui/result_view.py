@@ -1,0 +1,158 @@
+"""The results area of an operation: the map, its key numbers as tiles, and (ex_search) the ranking."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from tit_app.ops.render import PAIR_COLOURS
+from tit_app.ops.results import ExSearchResult, FlexResult, simulation_of
+from tit_app.ui.heatmap import HeatmapView
+from tit_app.ui.map_picture import ShownResult
+from tit_app.ui.ranking_model import RankingView
+
+AXIS_OF_PLANE = {"axial": "z", "coronal": "y", "sagittal": "x"}
+
+
+def montage_html(sim) -> str:
+    pairs: dict[int, dict[str, str]] = {}
+    for electrode in sim.electrodes:
+        pairs.setdefault(electrode.pair, {})[electrode.role] = electrode.label.lstrip("~")
+    parts = []
+    for number, roles in sorted(pairs.items()):
+        colour = "#%02x%02x%02x" % PAIR_COLOURS[(number - 1) % len(PAIR_COLOURS)]
+        parts.append(f"<span style='color:{colour}'>●</span>&nbsp;{escape(roles.get('anode', '?'))}&nbsp;→&nbsp;"
+                     f"{escape(roles.get('cathode', '?'))}")
+    return "&nbsp;&nbsp; ".join(parts)
+
+
+def metric_values(result, peak: float | None) -> list[tuple[str, str, str]]:
+    """(caption, value, tooltip) for each tile; the first ones are the headline numbers."""
+    sim = simulation_of(result)
+    grid = sim.grid
+    tiles = [
+        ("At target", f"{sim.target_value:.3g} V/m", "Envelope amplitude at the target centre."),
+        ("Focality (slice)", f"{sim.focality:.3g}", "Envelope at the target over its mean elsewhere on the slice."),
+        ("Peak on slice", f"{peak:.3g} V/m" if peak is not None else "—", "Largest envelope on the slice."),
+        ("Slice", f"{grid.plane.capitalize()} {AXIS_OF_PLANE[grid.plane]} = {grid.offset_mm:g} mm",
+         f"{grid.size} × {grid.size} points"),
+    ]
+    if isinstance(result, FlexResult):
+        tiles.append(("Evaluations", f"{result.evaluations:,}", "Field evaluations the optimiser used."))
+    if isinstance(result, ExSearchResult):
+        tiles.append(("Montages scored", f"{result.combinations:,}", "Every two-pair montage of the candidates."))
+    return tiles
+
+
+def montage_caption(result) -> str:
+    if isinstance(result, FlexResult):
+        near = ", ".join(f"{n} ({o:.0f}°)" for n, o in zip(result.nearest_names, result.nearest_offsets_deg))
+        return f"Best free positions (nearest 10-10 site): {escape(near)}"
+    if isinstance(result, ExSearchResult):
+        return "Most focal montage"
+    return "Montage (anode → cathode)"
+
+
+class MetricTile(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.caption = QLabel()
+        self.caption.setObjectName("metricCaption")
+        self.value = QLabel()
+        self.value.setObjectName("metricValue")
+        self.value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+    def show_metric(self, caption: str, value: str, tooltip: str) -> None:
+        self.caption.setText(caption)
+        self.value.setText(value)
+        self.setToolTip(tooltip)
+        self.setAccessibleName(f"{caption}: {value}")
+
+
+class MetricsCard(QFrame):
+    MAX_TILES = 5
+
+    def __init__(self, columns: int, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("metricsCard")
+        self.tiles = [MetricTile() for _ in range(self.MAX_TILES)]
+        self.montage_caption = QLabel()
+        self.montage_caption.setObjectName("metricCaption")
+        self.montage = QLabel()
+        self.montage.setObjectName("metricText")
+        self.montage.setTextFormat(Qt.RichText)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(16, 12, 16, 12)
+        grid.setHorizontalSpacing(28)
+        grid.setVerticalSpacing(10)
+        for index, tile in enumerate(self.tiles):
+            grid.addWidget(tile, index // columns, index % columns)
+        grid.setColumnStretch(columns, 1)
+        below = QVBoxLayout()
+        below.setSpacing(2)
+        below.addWidget(self.montage_caption)
+        below.addWidget(self.montage)
+        grid.addLayout(below, grid.rowCount(), 0, 1, columns + 1)
+
+    def set_result(self, result, peak: float | None = None) -> None:
+        metrics = metric_values(result, peak) if result is not None else []
+        for index, tile in enumerate(self.tiles):
+            tile.setVisible(index < len(metrics))
+            if index < len(metrics):
+                tile.show_metric(*metrics[index])
+        self.montage_caption.setText(montage_caption(result) if result is not None else "")
+        self.montage.setText(montage_html(simulation_of(result)) if result is not None else "")
+        self.setVisible(result is not None)
+
+
+class ResultView(QWidget):
+    montage_opened = pyqtSignal(object)
+
+    def __init__(self, with_ranking: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.heatmap = HeatmapView()
+        self.metrics = MetricsCard(columns=1 if with_ranking else MetricsCard.MAX_TILES)
+        self.ranking = RankingView() if with_ranking else None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if self.ranking is None:
+            column = QVBoxLayout()
+            column.setSpacing(12)
+            column.addWidget(self.heatmap, 1)
+            column.addWidget(self.metrics)
+            layout.addLayout(column)
+        else:
+            layout.addWidget(self._ranking_layout())
+        self.show_result(None)
+
+    def _ranking_layout(self) -> QSplitter:
+        """The map with its numbers beside it on top, the full-width ranking below."""
+        self.ranking.montage_opened.connect(self.montage_opened)
+        top = QWidget()
+        row = QHBoxLayout(top)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        row.addWidget(self.heatmap, 1)
+        row.addWidget(self.metrics)
+        splitter = QSplitter(Qt.Vertical)  # the user decides how much room the map and the table get
+        splitter.addWidget(top)
+        splitter.addWidget(self.ranking)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        return splitter
+
+    def show_result(self, shown: ShownResult | None) -> None:
+        """Show a finished run (None clears the area)."""
+        self.result = shown.result if shown is not None else None
+        self.heatmap.set_picture(shown.picture if shown is not None else None)
+        self.metrics.set_result(self.result, shown.picture.peak if shown is not None else None)
+        if self.ranking is not None:
+            self.ranking.set_result(self.result)

@@ -1,0 +1,72 @@
+"""The desktop session from start to quit, in the order DESIGN and the issue require.
+
+start: interface "gui", the engine's external driver set before anything is tracked (so
+the headless thread never starts here), the SendWorker running. Then the consent
+question if it is still open, then app_launch and the main window. Quit: app_close,
+cancel running operations, and a telemetry shutdown that spends about a second at most.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PyQt5.QtCore import QObject
+
+from tit_app import telemetry
+from tit_app.ui.consent_dialog import ConsentDialog, consent_needed
+from tit_app.ui.main_window import MainWindow
+from tit_app.ui.send_worker import Intervals
+from tit_app.ui.session import SessionTracker
+from tit_app.ui.telemetry_service import TelemetryService
+
+log = logging.getLogger(__name__)
+
+OPERATION_STOP_S = 0.5
+SHUTDOWN_BUDGET_S = 1.0
+NOT_SAVED = "Your usage-statistics choice could not be saved; it applies until you quit."
+
+
+class DesktopShell(QObject):
+    def __init__(self, intervals: Intervals = Intervals(), parent=None) -> None:
+        super().__init__(parent)
+        self._intervals = intervals
+        self.service: TelemetryService | None = None
+        self.session = SessionTracker(self)
+        self.window: MainWindow | None = None
+        self._startup_message = ""
+        self._stopped = False
+
+    def start(self) -> None:
+        telemetry.set_interface("gui")
+        engine = telemetry.engine()
+        engine.external_driver = True  # before anything is tracked: no headless thread in the GUI
+        self.service = TelemetryService(engine, self._intervals)
+        self.service.start()
+
+    def ask_consent(self) -> bool | None:
+        """The first-run dialog, once, while the question is open and the user's to answer."""
+        if not consent_needed():
+            return None
+        dialog = ConsentDialog()
+        dialog.exec_()
+        if not dialog.saved:
+            self._startup_message = NOT_SAVED
+        return dialog.agreed
+
+    def show_window(self) -> MainWindow:
+        self.session.start()  # after the consent question, so a first "yes" counts this launch
+        self.window = MainWindow(self.service)
+        self.window.show()
+        if self._startup_message:
+            self.window.show_message(self._startup_message, 0)
+        return self.window
+
+    def shutdown(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.session.close()
+        for panel in self.window.running_panels() if self.window is not None else ():
+            panel.stop(OPERATION_STOP_S)
+        if self.service is not None:
+            self.service.shutdown(SHUTDOWN_BUDGET_S)

@@ -1,0 +1,70 @@
+"""One consistent picture of the local telemetry data, taken on the SendWorker's thread.
+
+The Privacy page and the status bar only ever read a snapshot: no SQLite query (and no
+keyring look-up when exporters load) happens on the GUI thread while painting.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+PENDING_LIMIT = 1000
+HISTORY_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Destination:
+    name: str
+    levels: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TelemetrySnapshot:
+    pending: tuple = ()  # model.PendingEvent, newest first
+    history: tuple = ()  # model.HistoryEntry, newest first
+    pending_total: int = 0  # may exceed len(pending), which is capped
+    destinations: tuple[Destination, ...] = ()
+    exporters: tuple = ()  # for payload previews; built where the keyring may be touched
+    summary: tuple = ()  # telemetry.summary.OperationSummary rows
+    dropped: dict[str, int] = field(default_factory=dict)
+    taken_at: float = 0.0
+
+
+EMPTY = TelemetrySnapshot()
+
+
+def take_snapshot(engine: Any) -> TelemetrySnapshot:
+    """Read the store and the destinations; call this off the GUI thread."""
+    store = engine.store
+    pending = tuple(store.pending(limit=PENDING_LIMIT))
+    history = tuple(store.history(limit=HISTORY_LIMIT))
+    exporters = tuple(_exporters(engine))
+    return TelemetrySnapshot(
+        pending=pending,
+        history=history,
+        pending_total=store.pending_count(),
+        destinations=tuple(Destination(e.name, frozenset(e.levels)) for e in exporters),
+        exporters=exporters,
+        summary=tuple(_summary([p.event for p in pending] + store.history_events())),
+        dropped=store.drop_counts(),
+        taken_at=time.time(),
+    )
+
+
+def _exporters(engine: Any) -> list:
+    try:
+        return list(engine.exporters())
+    except Exception:  # a broken destination config shows as "no destination", not a crash
+        log.exception("telemetry destinations could not be listed")
+        return []
+
+
+def _summary(events: list) -> list:
+    from tit_app.telemetry.summary import operation_summary
+
+    return operation_summary(events)

@@ -1,0 +1,90 @@
+"""The GUI's one handle on telemetry delivery: owns the SendWorker and its QThread.
+
+It is also the engine's `driver`, so `engine.shutdown()` stops our timers instead of
+starting the headless thread. Quitting never waits much more than the shutdown budget:
+a worker still stuck in a network call after that is left to the process exit (like the
+headless driver's daemon thread) rather than destroyed while running.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PyQt5 import sip
+from PyQt5.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
+
+from tit_app.ui.send_worker import Intervals, SendWorker
+from tit_app.ui.snapshot import EMPTY, TelemetrySnapshot
+
+log = logging.getLogger(__name__)
+
+_abandoned: list = []  # threads stuck in a send at exit; kept alive until the process ends
+
+
+class TelemetryService(QObject):
+    pending_changed = pyqtSignal(object)  # TelemetrySnapshot, delivered on the GUI thread
+    send_finished = pyqtSignal(object)
+    _send_requested = pyqtSignal()
+    _refresh_requested = pyqtSignal()
+    _stop_requested = pyqtSignal()
+
+    def __init__(self, engine, intervals: Intervals = Intervals(), parent=None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.snapshot: TelemetrySnapshot = EMPTY
+        self._thread = QThread()  # no parent: its lifetime is ours to manage
+        self._thread.setObjectName("tit-telemetry")
+        self._worker = SendWorker(engine, intervals)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.start)
+        self._send_requested.connect(self._worker.send_now)
+        self._refresh_requested.connect(self._worker.refresh)
+        self._stop_requested.connect(self._worker.stop)
+        self._worker.pending_changed.connect(self._take_snapshot)
+        self._worker.send_finished.connect(self.send_finished)
+
+    def start(self) -> None:
+        self.engine.driver = self
+        self._thread.start()
+
+    def send_now(self) -> None:
+        self._send_requested.emit()
+
+    def refresh(self) -> None:
+        self._refresh_requested.emit()
+
+    @pyqtSlot(object)
+    def _take_snapshot(self, snapshot: TelemetrySnapshot) -> None:
+        self.snapshot = snapshot
+        self.pending_changed.emit(snapshot)
+
+    # -- stopping ------------------------------------------------------------------------
+
+    def stop(self, timeout: float) -> None:
+        """The engine's driver protocol: stop the timers and end the thread (waits ≤ timeout)."""
+        if self._thread.isRunning():
+            self._stop_requested.emit()
+            self._thread.wait(max(0, int(timeout * 1000)))
+
+    def shutdown(self, budget_s: float = 1.0) -> None:
+        """Stop timers, persist and spend at most about `budget_s` sending, end the thread."""
+        deadline = time.monotonic() + budget_s
+        try:
+            self.engine.shutdown(budget_s=budget_s)  # calls self.stop() first
+        except Exception:
+            log.exception("telemetry shutdown failed; pending events stay queued")
+        self.stop(0.0)  # in case the engine no longer had us as its driver
+        remaining = max(0.05, deadline - time.monotonic())
+        if not self._thread.wait(int(remaining * 1000)):
+            self._abandon()
+
+    def _abandon(self) -> None:
+        log.warning("telemetry worker is still in a send; leaving it to the process exit")
+        # Hand ownership to C++ so no Python garbage collection destroys the running thread.
+        sip.transferto(self._thread, None)
+        sip.transferto(self._worker, None)
+        _abandoned.append((self._thread, self._worker))
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
