@@ -114,6 +114,14 @@ def test_without_destinations_the_stored_event_is_shown(telemetry_env, service_f
     assert page.pending.model.row_item(1).event.event_id in text
 
 
+def test_a_configuration_error_is_shown_naming_its_setting(telemetry_env, service_factory, qtbot):
+    telemetry_env(consent=True, env={"TIT_JSON_ENDPOINT": "http://lab.example.org/ingest"})
+    page = open_page(qtbot, service_factory())
+    qtbot.waitUntil(lambda: "TIT_JSON_ENDPOINT" in page.pending.destinations.text(), timeout=5000)
+    assert "https" in page.pending.destinations.text()  # says what to fix
+    assert "TIT_JSON_ENDPOINT" in " ".join(telemetry.status().problems)
+
+
 def test_delete_selected_and_delete_all(telemetry_env, service_factory, qtbot):
     telemetry_env(consent=True)
     record_some_events()

@@ -16,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
+from tit_app import telemetry
 from tit_app.ops import (PLANES, CancelToken, Cancelled, ParamError,
                          build_params, ex_search, flex_search, montage_count,
                          save, sim_mti, sim_ti, summary_lines)
@@ -100,21 +101,13 @@ def add_operation_options(parser: argparse.ArgumentParser, name: str) -> None:
     add("--out", metavar="FILE", help="save FILE.png and FILE.npz")
 
 
-def _telemetry():
-    """The telemetry module if its operation API is there, else None."""
+def _prepare_telemetry() -> None:
+    """Mark events as coming from the CLI; on a terminal, ask for consent the first time."""
     try:
-        from tit_app import telemetry
-        ready = all(hasattr(telemetry, name)
-                    for name in ("track_operation", "Cancelled"))
-    except ImportError:
-        return None
-    return telemetry if ready else None
-
-
-def _mark_cli(telemetry) -> None:
-    # Telemetry must never stop a run, whatever state its engine is in.
-    with contextlib.suppress(Exception):
         telemetry.set_interface("cli")
+        telemetry.consent_prompt_cli()  # asks only on an interactive terminal, only once
+    except Exception:  # telemetry must never stop a run
+        pass
 
 
 def run_in_worker(function, params, progress, token: CancelToken):
@@ -146,17 +139,13 @@ def run_in_worker(function, params, progress, token: CancelToken):
     return outcome["result"]
 
 
-def _execute(name: str, params, progress, telemetry):
-    """Run with telemetry around it; ops.Cancelled becomes telemetry's."""
+def _execute(name: str, params, progress):
+    """Run with telemetry around it; ops.Cancelled becomes telemetry's, so it is recorded as cancelled."""
     function, event, safe_params = OPERATIONS[name]
-    tracked = (telemetry.track_operation(event, **safe_params(params))
-               if telemetry is not None else contextlib.nullcontext())
-    with tracked:
+    with telemetry.track_operation(event, **safe_params(params)):
         try:
             return run_in_worker(function, params, progress, CancelToken())
         except Cancelled as cancelled:
-            if telemetry is None:
-                raise
             raise telemetry.Cancelled(str(cancelled)) from cancelled
 
 
@@ -197,9 +186,6 @@ def _check_output(out) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """The ``run`` subcommand: returns the process exit code."""
-    telemetry = _telemetry()
-    if telemetry is not None:
-        _mark_cli(telemetry)
     name = args.operation
     try:
         params = build_params(name.replace("-", "_"), vars(args)).validated()
@@ -208,12 +194,11 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"tit-app run {name}: error: {_where(error.field)}: "
               f"{error.message}", file=sys.stderr)
         return EXIT_BAD_PARAMS
+    _prepare_telemetry()
     progress = TerminalProgress(name)
-    cancelled_types = (Cancelled,) + ((telemetry.Cancelled,)
-                                      if telemetry is not None else ())
     try:
-        result = _execute(name, params, progress, telemetry)
-    except cancelled_types:
+        result = _execute(name, params, progress)
+    except (Cancelled, telemetry.Cancelled):
         progress.close()
         print(f"tit-app run {name}: cancelled", file=sys.stderr)
         return EXIT_CANCELLED

@@ -83,7 +83,7 @@ def status() -> Status:
     eng = engine()
     decision = eng.decision()
     store = eng.store
-    problems = [msg for _, msg in _problem_pairs(eng.config_problems())]
+    problems = [str(problem) for problem in eng.config_problems()]
     for extra in (store.problem, eng.config_store.last_error):
         if extra:
             problems.append(extra)
@@ -99,18 +99,6 @@ def status() -> Status:
         destinations=_destinations(eng),
         problems=problems,
     )
-
-
-def _problem_pairs(problems: list) -> list[tuple[str, str]]:
-    pairs = []
-    for problem in problems:
-        setting = getattr(problem, "setting", None)
-        message = getattr(problem, "message", None)
-        if setting is None and isinstance(problem, tuple):
-            setting, message = problem
-        text = message if message and setting and message.startswith(setting) else f"{setting}: {message}"
-        pairs.append((setting, text))
-    return pairs
 
 
 def _destinations(eng: Engine) -> list[dict]:

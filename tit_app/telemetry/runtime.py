@@ -11,13 +11,13 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
-from . import consent, envflags, paths
+from . import envflags, paths
 from .catalog import Catalog, load_catalog
-from .config import ConfigStore, TelemetryConfig, new_client_id
-from .policy import Policy, load_policy
+from .config import ConfigStore, TelemetryConfig
+from .consentstate import ConsentState
+from .policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class RawEvent(NamedTuple):
     frames: tuple = ()
 
 
-class Engine:
+class Engine(ConsentState):
     MAX_BUFFER = 10_000
 
     def __init__(self, config_store: ConfigStore | None = None, catalog: Catalog | None = None,
@@ -125,55 +125,6 @@ class Engine:
             for exporter in self._exporters or ():
                 _close_quietly(exporter)
             self._exporters = None
-
-    # -- consent ---------------------------------------------------------------------------
-
-    def config(self) -> TelemetryConfig:
-        if self._cfg is None:
-            self._cfg = self.config_store.load()
-        return self._cfg
-
-    def policy(self) -> Policy:
-        if self._policy is None:
-            self._policy = load_policy()
-        return self._policy
-
-    def decision(self) -> consent.Decision:
-        cfg, policy = self.config(), self.policy()
-        asked = cfg.consent_shown or cfg.enabled
-        self._accepting = consent.decide(None, policy, cfg.enabled, cfg.level, asked).enabled
-        return consent.decide(envflags.active_kill_switch(), policy, cfg.enabled, cfg.level, asked)
-
-    def invalidate(self) -> None:
-        self._cfg = self._policy = None
-        self._accepting = None
-
-    def set_enabled(self, enabled: bool, level: str | None = None) -> bool:
-        """Save the user's choice; returns False when it could only be kept for this session."""
-        cfg = self.config()
-        first_opt_in = enabled and not cfg.first_run_recorded
-        cfg.enabled, cfg.consent_shown = bool(enabled), True
-        cfg.level = level or cfg.level
-        cfg.consent_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        if not enabled:
-            cfg.client_id = new_client_id()
-        saved = self.config_store.save(cfg)
-        self.invalidate()
-        if not enabled:
-            self.purge()
-        elif first_opt_in and self.decision().enabled:
-            self.record("first_run", None, blocking=True)
-            cfg = self.config()
-            cfg.first_run_recorded = True
-            saved = self.config_store.save(cfg) and saved
-        return saved
-
-    def reset_client_id(self) -> str:
-        cfg = self.config()
-        cfg.client_id = new_client_id()
-        self.config_store.save(cfg)
-        self.invalidate()
-        return cfg.client_id
 
     # -- the worker's side -----------------------------------------------------------------
 
@@ -297,15 +248,13 @@ class Engine:
 
 
 def _load_exporters() -> tuple[list, list]:
-    try:
-        from .destinations import load_exporters
-    except ImportError:  # delivery not installed: events stay queued
-        return [], []
+    from .destinations import ConfigProblem, load_exporters
+
     try:
         return load_exporters()
     except Exception as exc:  # a broken destination config must not break the app
         log.exception("telemetry destinations could not be loaded")
-        return [], [("destinations", f"could not be loaded: {exc}")]
+        return [], [ConfigProblem("destinations", f"destinations could not be loaded: {exc}")]
 
 
 def _close_quietly(exporter: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import logging
 
 from PyQt5.QtCore import Qt
@@ -76,7 +78,11 @@ class PendingPanel(QWidget):
         self.model.set_snapshot(snapshot)
         self._restore_selection(selected)
         names = ", ".join(d.name for d in snapshot.destinations)
-        self.destinations.setText(f"Destinations: {names}" if names else "No destination configured")
+        text = f"Destinations: {names}" if names else "No destination configured"
+        # Configuration errors name their setting, so the user knows what to fix.
+        lines = [text, *(f"⚠ {p}" for p in snapshot.problems)]
+        self.destinations.setText("<br>".join(html.escape(line) for line in lines))
+        self.destinations.setWordWrap(True)
         self._update_buttons()
         self._show_preview()
 
@@ -107,7 +113,7 @@ class PendingPanel(QWidget):
 
     def clear(self) -> None:
         """Empty the table at once (after opt-out); the next snapshot confirms it."""
-        self.set_snapshot(TelemetrySnapshot(destinations=self._snapshot.destinations,
+        self.set_snapshot(TelemetrySnapshot(destinations=self._snapshot.destinations, problems=self._snapshot.problems,
                                             exporters=self._snapshot.exporters))
 
     # -- actions -------------------------------------------------------------------------

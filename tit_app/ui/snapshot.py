@@ -32,6 +32,7 @@ class TelemetrySnapshot:
     exporters: tuple = ()  # for payload previews; built where the keyring may be touched
     summary: tuple = ()  # telemetry.summary.OperationSummary rows
     dropped: dict[str, int] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()  # configuration errors, each naming its setting
     taken_at: float = 0.0
 
 
@@ -52,6 +53,7 @@ def take_snapshot(engine: Any) -> TelemetrySnapshot:
         exporters=exporters,
         summary=tuple(_summary([p.event for p in pending] + store.history_events())),
         dropped=store.drop_counts(),
+        problems=tuple(_problems(engine)),
         taken_at=time.time(),
     )
 
@@ -61,6 +63,14 @@ def _exporters(engine: Any) -> list:
         return list(engine.exporters())
     except Exception:  # a broken destination config shows as "no destination", not a crash
         log.exception("telemetry destinations could not be listed")
+        return []
+
+
+def _problems(engine: Any) -> list[str]:
+    try:
+        return [getattr(p, "message", str(p)) for p in engine.config_problems()]
+    except Exception:
+        log.exception("telemetry configuration problems could not be listed")
         return []
 
 
