@@ -17,9 +17,20 @@ from pathlib import Path
 # Run from a source checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tit_app.ops import (CancelToken, Cancelled, ExSearchParams,  # noqa: E402
-                         FlexSearchParams, SimMTIParams, SimTIParams,
-                         SliceSpec, ex_search, flex_search, montage_count, sim_mti, sim_ti)
+from tit_app.ops import (  # noqa: E402
+    Cancelled,
+    CancelToken,
+    ExSearchParams,
+    FlexSearchParams,
+    SimMTIParams,
+    SimTIParams,
+    SliceSpec,
+    ex_search,
+    flex_search,
+    montage_count,
+    sim_mti,
+    sim_ti,
+)
 from tit_app.ops.search_params import CLASSIC_20  # noqa: E402
 
 CANCEL_LIMIT_S = 0.200

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tit_app import telemetry
-from tit_app.telemetry.scrub import Scrubber, machine_names, emails, ip_addresses, names, paths, secrets, subjects, urls
+from tit_app.telemetry.scrub import Scrubber, emails, ip_addresses, machine_names, names, paths, secrets, subjects, urls
 
 USER, HOST = "mkowalski", "neurolab-ws07"
 SCRUB = Scrubber((urls, emails, secrets, paths, ip_addresses, subjects, names(USER, HOST)))

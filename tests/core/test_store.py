@@ -9,7 +9,6 @@ import sys
 import textwrap
 import uuid
 
-
 from tit_app import telemetry
 from tit_app.telemetry.model import StoredEvent
 from tit_app.telemetry.store import Bounds, Store

@@ -7,7 +7,7 @@ import json
 from tit_app.telemetry.exporters.jsonapi import JsonExporter
 from tit_app.telemetry.outcome import SENT
 
-from .factory import NOW, FRAMES, error_event, event
+from .factory import FRAMES, NOW, error_event, event
 from .golden import check_golden
 
 

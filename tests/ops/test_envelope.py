@@ -6,8 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from tit_app.ops.envelope import (directional_envelope, envelope_from_products,
-                                  max_envelope)
+from tit_app.ops.envelope import directional_envelope, envelope_from_products, max_envelope
 from tit_app.ops.multichannel import combined_envelope
 
 SQRT2 = np.sqrt(2.0)

@@ -2,9 +2,21 @@
 
 import pytest
 
-from tit_app.ops import (ExSearchParams, FlexSearchParams, Head, Pair,
-                         ParamError, SimMTIParams, SimTIParams, SliceSpec,
-                         Target, ex_search, flex_search, sim_mti, sim_ti)
+from tit_app.ops import (
+    ExSearchParams,
+    FlexSearchParams,
+    Head,
+    Pair,
+    ParamError,
+    SimMTIParams,
+    SimTIParams,
+    SliceSpec,
+    Target,
+    ex_search,
+    flex_search,
+    sim_mti,
+    sim_ti,
+)
 
 
 def _refused(operation, params, field):

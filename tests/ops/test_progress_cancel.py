@@ -4,9 +4,18 @@ import threading
 
 import pytest
 
-from tit_app.ops import (CancelToken, Cancelled, ExSearchParams,
-                         FlexSearchParams, SimMTIParams, SimTIParams,
-                         ex_search, flex_search, sim_mti, sim_ti)
+from tit_app.ops import (
+    Cancelled,
+    CancelToken,
+    ExSearchParams,
+    FlexSearchParams,
+    SimMTIParams,
+    SimTIParams,
+    ex_search,
+    flex_search,
+    sim_mti,
+    sim_ti,
+)
 from tit_app.ops.progress import Reporter
 
 OPERATIONS = [

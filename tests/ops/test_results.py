@@ -3,9 +3,18 @@
 import numpy as np
 import pytest
 
-from tit_app.ops import (ExSearchParams, FlexSearchParams, SimMTIParams,
-                         SliceSpec, ex_search, flex_search, load, save, sim_mti,
-                         summary_lines)
+from tit_app.ops import (
+    ExSearchParams,
+    FlexSearchParams,
+    SimMTIParams,
+    SliceSpec,
+    ex_search,
+    flex_search,
+    load,
+    save,
+    sim_mti,
+    summary_lines,
+)
 from tit_app.ops.png import SIGNATURE
 from tit_app.ops.results import output_paths
 

@@ -7,8 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from tit_app.ops import (ExSearchParams, FlexSearchParams, Sampling,
-                         SliceSpec, Target, electrodes, ex_search, flex_search)
+from tit_app.ops import (
+    ExSearchParams,
+    FlexSearchParams,
+    Sampling,
+    SliceSpec,
+    Target,
+    electrodes,
+    ex_search,
+    flex_search,
+)
 from tit_app.ops.envelope import max_envelope
 from tit_app.ops.ex_search import montage_chunks, montage_count
 from tit_app.ops.field import pair_field

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from tit_app.ops import (Pair, SimMTIParams, SimTIParams, SliceSpec, Target,
-                         electrodes, sim_mti, sim_ti)
+from tit_app.ops import Pair, SimMTIParams, SimTIParams, SliceSpec, Target, electrodes, sim_mti, sim_ti
 from tit_app.ops.envelope import max_envelope
 from tit_app.ops.field import pair_field
 

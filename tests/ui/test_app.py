@@ -8,6 +8,7 @@ import pytest
 from PyQt5.QtGui import QKeySequence
 from PyQt5.QtWidgets import QApplication
 
+from tests.ui.conftest import answer_when_shown, fast_intervals
 from tit_app import telemetry
 from tit_app.telemetry import paths
 from tit_app.telemetry.api import engine
@@ -15,7 +16,6 @@ from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogDialog
 from tit_app.ui.session import SessionTracker
 from tit_app.ui.shell import DesktopShell
-from tests.ui.conftest import answer_when_shown, fast_intervals
 
 
 @pytest.fixture

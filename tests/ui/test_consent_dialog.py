@@ -6,12 +6,12 @@ import pytest
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QApplication
 
+from tests.ui.conftest import answer_when_shown
 from tit_app import telemetry
 from tit_app.telemetry.api import engine
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogDialog
 from tit_app.ui.consent_dialog import TITLE, ConsentDialog, ask_consent, consent_needed
-from tests.ui.conftest import answer_when_shown
 
 
 def test_the_dialog_is_asked_exactly_once(telemetry_env):

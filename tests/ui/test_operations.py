@@ -156,9 +156,9 @@ def test_every_editor_has_an_accessible_name(telemetry_env, qtbot):
 
 def test_the_ranking_sorts_and_opens_a_montage_as_a_simulation(telemetry_env, qtbot, qtmodeltester):
     telemetry_env(consent=True)
+    from tit_app.telemetry.api import engine
     from tit_app.ui.main_window import MainWindow
     from tit_app.ui.telemetry_service import TelemetryService
-    from tit_app.telemetry.api import engine
 
     window = MainWindow(TelemetryService(engine()))  # not started: this test needs no delivery
     qtbot.addWidget(window)

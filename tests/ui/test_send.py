@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from tests.ui.conftest import fast_intervals
 from tit_app import telemetry
 from tit_app.telemetry.api import engine
 from tit_app.ui.privacy_page import PrivacyPage
 from tit_app.ui.status_item import TelemetryStatusItem
-from tests.ui.conftest import fast_intervals
 
 
 def test_send_now_delivers_and_moves_events_to_the_sent_table(telemetry_env, service_factory, http_collector,

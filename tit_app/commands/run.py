@@ -17,9 +17,20 @@ import threading
 from pathlib import Path
 
 from tit_app import telemetry
-from tit_app.ops import (PLANES, CancelToken, Cancelled, ParamError,
-                         build_params, ex_search, flex_search, montage_count,
-                         save, sim_mti, sim_ti, summary_lines)
+from tit_app.ops import (
+    PLANES,
+    Cancelled,
+    CancelToken,
+    ParamError,
+    build_params,
+    ex_search,
+    flex_search,
+    montage_count,
+    save,
+    sim_mti,
+    sim_ti,
+    summary_lines,
+)
 from tit_app.ops.options import parse_names, parse_pair, parse_xyz
 from tit_app.ops.text_progress import TerminalProgress
 

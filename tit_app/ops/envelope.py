@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 # Relative slack of the branch test; moves the result by at most ~1e-8.
 BRANCH_TOLERANCE = 1e-7
 

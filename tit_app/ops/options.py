@@ -17,8 +17,7 @@ Nothing is validated here: call ``validated()`` on the result.
 
 from __future__ import annotations
 
-from tit_app.ops.params import (Head, Pair, SimMTIParams, SimTIParams,
-                                SliceSpec, Target)
+from tit_app.ops.params import Head, Pair, SimMTIParams, SimTIParams, SliceSpec, Target
 from tit_app.ops.search_params import ExSearchParams, FlexSearchParams
 
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from tit_app.ops.params import (Head, ParamError, Sampling, SliceSpec, Target,
-                                claim_electrode, electrode, integer, number)
+from tit_app.ops.params import (
+    Head,
+    ParamError,
+    Sampling,
+    SliceSpec,
+    Target,
+    claim_electrode,
+    electrode,
+    integer,
+    number,
+)
 
 # The 10-20 positions plus Oz: twenty classic sites.
 CLASSIC_20 = ("Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T7", "C3", "Cz",

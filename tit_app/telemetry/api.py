@@ -165,8 +165,8 @@ def export_local_data(path: str | Path) -> int:
     """Write pending events and the send history to `path` as JSON; returns the pending count."""
     import json
 
-    from .localdata import document
     from .atomicfile import write_private
+    from .localdata import document
 
     eng = engine()
     eng.persist()

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .model import DROP_CAUSES, StoredEvent
-from .store_reads import StoreReads, in_list as _in_list
+from .store_reads import StoreReads
+from .store_reads import in_list as _in_list
 from .storefile import open_database
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Iterator
 
 from . import api
-from .runtime import Engine
 from .model import StoredEvent
+from .runtime import Engine
 
 CONTROLLED_ENV = (
     "TIT_HOME", "DO_NOT_TRACK", "TIT_NO_TELEMETRY", "TIT_POLICY_FILE", "TIT_TELEMETRY_DEBUG",

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from html import escape
 
-from PyQt5.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PyQt5.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QTextBrowser, QVBoxLayout,
-                             QWidget)
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tit_app import telemetry
+from tit_app.ui.table_model import RowsTableModel
 
 LEVEL_LABELS = {"errors": "Errors", "usage": "Usage"}
 PARAMS_WIDTH = 280
@@ -24,34 +33,19 @@ LEVEL_NOTE = (
 )
 
 
-class CatalogModel(QAbstractTableModel):
+class CatalogModel(RowsTableModel):
     HEADERS = ("Event", "Level", "What it means", "Parameters")
 
     def __init__(self, catalog=None, parent=None) -> None:
         super().__init__(parent)
         catalog = catalog if catalog is not None else telemetry.engine().catalog
-        self._specs = list(catalog.events.values())
+        self.set_rows(catalog.events.values())
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._specs)
+    def cell_text(self, item, column: int) -> str:
+        return self._text(item, column)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._specs):
-            return None
-        spec = self._specs[index.row()]
-        if role == Qt.DisplayRole:
-            return self._text(spec, index.column())
-        if role == Qt.ToolTipRole and index.column() == 3:
-            return self._param_tooltip(spec)
-        return None
+    def cell_tooltip(self, item, column: int) -> str | None:
+        return self._param_tooltip(item) if column == 3 else None
 
     @staticmethod
     def _text(spec, column: int) -> str:

@@ -6,76 +6,41 @@ snapshot resets the model (the page restores the selection by event id).
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PyQt5.QtCore import Qt
 
 from tit_app.ui.formatting import clock_time, relative_future
 from tit_app.ui.snapshot import EMPTY, TelemetrySnapshot
+from tit_app.ui.table_model import RowsTableModel
 
 EVENT_ID_ROLE = Qt.UserRole + 1
 
 
-class SnapshotTableModel(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
-
+class SnapshotTableModel(RowsTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._snapshot = EMPTY
-        self._rows: tuple = ()
 
     def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
-        self.beginResetModel()
         self._snapshot = snapshot
-        self._rows = self._rows_of(snapshot)
-        self.endResetModel()
+        self.set_rows(self._rows_of(snapshot))
 
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         raise NotImplementedError
 
-    def row_item(self, row: int):
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.DisplayRole):
-        item = self.row_item(index.row()) if index.isValid() else None
-        if item is None or not 0 <= index.column() < len(self.HEADERS):
-            return None
-        if role == Qt.DisplayRole:
-            return self._text(item, index.column())
-        if role == Qt.ToolTipRole:
-            return self._tooltip(item, index.column())
-        if role == Qt.TextAlignmentRole:
-            return self._alignment(index.column())
+    def cell_data(self, item, column: int, role: int):
         if role == EVENT_ID_ROLE:
             return item.event.event_id if hasattr(item, "event") else item.event_id
-        return None
-
-    def _text(self, item, column: int) -> str:
-        raise NotImplementedError
-
-    def _tooltip(self, item, column: int) -> str | None:
-        return None
-
-    def _alignment(self, column: int):
         return None
 
 
 class PendingEventsModel(SnapshotTableModel):
     HEADERS = ("Time", "Event", "Status", "Destinations", "Attempts", "Next try")
+    NUMERIC_COLUMNS = frozenset({4})
 
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         return snapshot.pending
 
-    def _text(self, item, column: int) -> str:
+    def cell_text(self, item, column: int) -> str:
         event = item.event
         if column == 0:
             return clock_time(event.time_us / 1e6, self._snapshot.taken_at or None)
@@ -112,10 +77,7 @@ class PendingEventsModel(SnapshotTableModel):
     def _done(item) -> set[str]:
         return {d.destination for d in item.deliveries if d.state == "done"}
 
-    def _alignment(self, column: int):
-        return int(Qt.AlignRight | Qt.AlignVCenter) if column == 4 else None
-
-    def _tooltip(self, item, column: int) -> str | None:
+    def cell_tooltip(self, item, column: int) -> str | None:
         errors = [f"{d.destination}: {d.last_error}" for d in item.deliveries if d.last_error]
         return "\n".join(errors) if errors and column in (3, 4, 5) else None
 
@@ -126,7 +88,7 @@ class SentEventsModel(SnapshotTableModel):
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         return snapshot.history
 
-    def _text(self, item, column: int) -> str:
+    def cell_text(self, item, column: int) -> str:
         if column == 0:
             return clock_time(item.at, self._snapshot.taken_at or None)
         if column == 1:
@@ -135,5 +97,5 @@ class SentEventsModel(SnapshotTableModel):
             return item.destination
         return "Sent" if item.outcome == "sent" else f"Dropped: {item.detail}" if item.detail else "Dropped"
 
-    def _tooltip(self, item, column: int) -> str | None:
+    def cell_tooltip(self, item, column: int) -> str | None:
         return item.detail or None

@@ -15,8 +15,8 @@ from PyQt5 import sip
 from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
 from tit_app import telemetry
-from tit_app.ops.progress import CancelToken
 from tit_app.ops.progress import Cancelled as OpCancelled
+from tit_app.ops.progress import CancelToken
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 
 from PyQt5.QtCore import Qt, pyqtSignal
-from PyQt5.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QVBoxLayout,
-                             QWidget)
+from PyQt5.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from tit_app.ops.params import ParamError
 from tit_app.ui.formatting import seconds

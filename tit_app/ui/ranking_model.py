@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, pyqtSignal
+from PyQt5.QtCore import QSortFilterProxyModel, Qt, pyqtSignal
 from PyQt5.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
+from tit_app.ui.table_model import RowsTableModel
 from tit_app.ui.widgets import make_button, make_table
 
 SORT_ROLE = Qt.UserRole + 1
@@ -22,47 +23,26 @@ def merged_ranking(result) -> list:
     return rows
 
 
-class MontageRankingModel(QAbstractTableModel):
+class MontageRankingModel(RowsTableModel):
     HEADERS = ("Pair 1", "Pair 2", "At target (V/m)", "Focality")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list = []
+    NUMERIC_COLUMNS = frozenset({2, 3})
 
     def set_result(self, result) -> None:
-        self.beginResetModel()
-        self._rows = merged_ranking(result) if result is not None else []
-        self.endResetModel()
+        self.set_rows(merged_ranking(result) if result is not None else [])
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    @staticmethod
+    def _values(montage) -> tuple:
+        return "–".join(montage.pair1), "–".join(montage.pair2), montage.target_value, montage.focality
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def cell_text(self, item, column: int) -> str:
+        value = self._values(item)[column]
+        return f"{value:.4g}" if isinstance(value, float) else value
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation != Qt.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.TextAlignmentRole and section >= 2:  # numbers: header over the digits
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() >= len(self.HEADERS):
-            return None
-        montage = self._rows[index.row()]
-        values = ("–".join(montage.pair1), "–".join(montage.pair2), montage.target_value, montage.focality)
-        value = values[index.column()]
-        if role == Qt.DisplayRole:
-            return f"{value:.4g}" if isinstance(value, float) else value
+    def cell_data(self, item, column: int, role: int):
         if role == SORT_ROLE:
-            return value
+            return self._values(item)[column]
         if role == MONTAGE_ROLE:
-            return montage
-        if role == Qt.TextAlignmentRole and index.column() >= 2:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+            return item
         return None
 
 

@@ -6,8 +6,15 @@ Only Privacy exists today; the list makes room for more pages without a redesign
 from __future__ import annotations
 
 from PyQt5.QtCore import QSize, Qt
-from PyQt5.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
-                             QVBoxLayout)
+from PyQt5.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QVBoxLayout,
+)
 
 from tit_app.ui import assets
 from tit_app.ui.privacy_page import PrivacyPage

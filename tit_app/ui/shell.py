@@ -8,6 +8,7 @@ cancel running operations, and a telemetry shutdown that spends about a second a
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from PyQt5.QtCore import QObject
@@ -59,6 +60,10 @@ class DesktopShell(QObject):
         self.window.show()
         if self._startup_message:
             self.window.show_message(self._startup_message, 0)
+        # Everything built so far lives for the whole session: move it out of the cyclic
+        # collector's way, so a full collection (which holds the GIL) stays short.
+        gc.collect()
+        gc.freeze()
         return self.window
 
     def shutdown(self) -> None:

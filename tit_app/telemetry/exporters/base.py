@@ -13,9 +13,9 @@ from abc import ABC, abstractmethod
 from dataclasses import replace
 from typing import Any, Sequence
 
+from .. import transport
 from ..model import StoredEvent
 from ..outcome import DROP, RETRY, SENT, Outcome
-from .. import transport
 
 log = logging.getLogger(__name__)
 

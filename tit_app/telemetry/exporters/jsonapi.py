@@ -13,7 +13,6 @@ from typing import Any
 from ..model import StoredEvent
 from .base import HttpExporter
 
-
 _FIELDS = tuple(f.name for f in fields(StoredEvent) if f.name != "frames")
 
 
