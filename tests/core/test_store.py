@@ -177,3 +177,18 @@ def test_app_keeps_working_with_a_corrupt_store(consented, tmp_path):
     (tmp_path / "data" / "events.db").write_bytes(b"\0garbage" * 512)
     telemetry.track_event("app_launch")
     assert [p.event.name for p in telemetry.pending()] == ["app_launch"]
+
+
+def test_history_keeps_sent_events_for_the_usage_summary(tmp_path):
+    from tit_app.telemetry.summary import operation_summary
+
+    store = Store(tmp_path / "q.db")
+    outcome = StoredEvent(uuid.uuid4().hex, "sim_ti", "usage", int(NOW * 1e6), "c" * 32, "1", 1,
+                          {"status": "success", "run_id": "r1", "duration_s": 2.5}, {})
+    store.add([outcome], now=NOW)
+    store.ack("json", [outcome.event_id], NOW)
+    store.ack("otlp", [outcome.event_id], NOW)
+    assert store.finalize({"json": ["usage"], "otlp": ["usage"]}) == 1
+    assert store.history_events() == [outcome]  # once, though it went to two destinations
+    (row,) = operation_summary([p.event for p in store.pending()] + store.history_events())
+    assert (row.name, row.count, row.median_s) == ("sim_ti", 1, 2.5)
