@@ -53,18 +53,12 @@ class Status:
 
 def track_event(name: str, params: Mapping[str, Any] | None = None, *, _blocking: bool = False) -> None:
     """Record an event if the user agreed. Costs microseconds; never raises (except strict mode)."""
-    try:
-        (_engine or engine()).record(name, params, _blocking)
-    except ValueError:
-        if envflags.strict():
-            raise
-    except Exception:
-        log.debug("track_event failed", exc_info=True)
+    _record_event(name, params, _blocking)
 
 
 def _record_event(name: str, params: Mapping[str, Any] | None, blocking: bool = False, frames: tuple = ()) -> None:
     try:
-        engine().record(name, params, blocking, frames)
+        (_engine or engine()).record(name, params, blocking, frames)
     except ValueError:
         if envflags.strict():
             raise
