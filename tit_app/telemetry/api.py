@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import envflags
-from .config import TelemetryConfig
+from .config import LEVELS, TelemetryConfig
 from .runtime import Engine
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def save_config(cfg: TelemetryConfig) -> bool:
 
 
 def set_enabled(enabled: bool, level: str | None = None) -> bool:
-    if level is not None and level not in ("usage", "errors"):
+    if level is not None and level not in LEVELS:
         raise ValueError(f"level must be 'usage' or 'errors', not {level!r}")
     return engine().set_enabled(enabled, level)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from .model import LEVELS
+
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_NAME = 40
 MAX_VALUE = 100
@@ -29,7 +31,6 @@ RESERVED_EVENTS = frozenset(
 RESERVED_PREFIXES = ("_", "firebase_", "ga_", "google_")
 RESERVED_PARAM_PREFIXES = RESERVED_PREFIXES + ("gtag.",)
 TYPES = ("str", "enum", "int", "float", "bool")
-LEVELS = ("errors", "usage")
 # GA4 allows 25 params per event; the GA4 exporter adds session_id and engagement_time_msec.
 MAX_PARAMS_PER_EVENT = 25 - 2
 

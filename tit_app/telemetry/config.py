@@ -15,10 +15,10 @@ from pathlib import Path
 
 from . import paths
 from .atomicfile import write_private
+from .model import LEVELS
 
 log = logging.getLogger(__name__)
 
-LEVELS = ("usage", "errors")
 FILE_NAME = "telemetry.json"
 
 

@@ -16,9 +16,9 @@ from .policy import Policy, load_policy
 class ConsentState:
     """Mixed into Engine, which provides config_store, record() and purge()."""
 
-    _cfg: TelemetryConfig | None = None
-    _policy: Policy | None = None
-    _accepting: bool | None = None
+    _cfg: TelemetryConfig | None = None  # cached settings file
+    _policy: Policy | None = None  # cached administrator policy
+    _accepting: bool | None = None  # consent without the env switches; None = not known yet
 
     def config(self) -> TelemetryConfig:
         if self._cfg is None:

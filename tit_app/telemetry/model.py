@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+# The two telemetry levels: a setting's value, and each event's level in the catalog.
+LEVELS = ("usage", "errors")
 
 # Why an event was dropped; each cause is a counter in the store and a telemetry_health param.
 DROP_CAUSES = (
@@ -17,6 +20,19 @@ DROP_CAUSES = (
     "buffer_full",
     "store_unavailable",
 )
+
+
+class RawEvent(NamedTuple):
+    """What `track_event` buffers, nothing validated yet.
+
+    A NamedTuple, not a dataclass: it is built on the caller's thread, where every µs counts.
+    """
+
+    time: float
+    name: str
+    params: dict | None
+    interface: str
+    frames: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ import os
 import time
 import traceback
 from contextlib import ContextDecorator
-from typing import Any, Callable
+from typing import Any
+
+from .api import _record_event
 
 APP_PACKAGES = ("tit_app",)
 MAX_FRAMES = 50  # Sentry keeps about 50 frames (SE-L2)
@@ -55,31 +57,20 @@ def error_detail(exc: BaseException, frames: list[dict[str, Any]]) -> str:
 class track_operation(ContextDecorator):
     """Context manager and decorator recording one run of an operation."""
 
-    def __init__(self, op_name: str, *, _record: Callable[..., Any] | None = None, **params: Any) -> None:
+    def __init__(self, op_name: str, **params: Any) -> None:
         self.op_name = op_name
         self.params = params
-        self._record = _record
         self.run_id = ""
         self._started = 0.0
 
     def _recreate_cm(self):
         # Each decorated call is its own run with its own run id.
-        return type(self)(self.op_name, _record=self._record, **self.params)
+        return type(self)(self.op_name, **self.params)
 
     def _emit(self, status: str, blocking: bool, frames: tuple = (), **extra: Any) -> None:
-        record = self._record
-        if record is None:
-            from .api import _record_event as record
-        try:
-            record(self.op_name, {**self.params, "status": status, "run_id": self.run_id, **extra},
-                   blocking=blocking, frames=frames)
-        except ValueError:
-            from . import envflags
-
-            if envflags.strict():
-                raise
-        except Exception:
-            pass  # telemetry never breaks the operation it observes
+        # Like track_event, this never raises into the operation (except in strict mode).
+        params = {**self.params, "status": status, "run_id": self.run_id, **extra}
+        _record_event(self.op_name, params, blocking=blocking, frames=frames)
 
     def __enter__(self) -> "track_operation":
         self.run_id = os.urandom(8).hex()

@@ -8,31 +8,18 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .catalog import Catalog, InvalidEvent
-from .model import StoredEvent
-
-
-@dataclass(frozen=True)
-class RawEvent:
-    """What `track_event` buffers: cheap to build, nothing validated yet."""
-
-    time: float
-    name: str
-    params: dict[str, Any] | None
-    interface: str
-    frames: tuple[dict[str, Any], ...] = ()
+from .model import RawEvent, StoredEvent
 
 
 @dataclass
 class Batch:
     events: list[StoredEvent] = field(default_factory=list)
-    drops: dict[str, int] = field(default_factory=dict)
-
-    def drop(self, cause: str) -> None:
-        self.drops[cause] = self.drops.get(cause, 0) + 1
+    drops: Counter = field(default_factory=Counter)  # cause -> count
 
 
 class Enricher:
@@ -51,12 +38,12 @@ class Enricher:
             try:
                 params = self._scrubbed(raw.params)
             except Exception:  # fail closed: an event we could not clean never leaves
-                batch.drop("scrub_failed")
+                batch.drops["scrub_failed"] += 1
                 continue
             try:
                 clean, event_level = self.catalog.validate(raw.name, params)
             except InvalidEvent:
-                batch.drop("invalid")
+                batch.drops["invalid"] += 1
                 continue
             if level == "errors" and event_level != "errors":
                 continue  # not a drop: the user chose not to share usage events

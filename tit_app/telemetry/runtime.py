@@ -11,26 +11,17 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
 from . import envflags, paths
 from .catalog import Catalog, load_catalog
-from .config import ConfigStore, TelemetryConfig
+from .config import ConfigStore
 from .consentstate import ConsentState
-from .policy import Policy
+from .model import RawEvent
 
 log = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_S = 6 * 3600
-
-
-class RawEvent(NamedTuple):
-    # A NamedTuple, not a dataclass: it is built on the caller's thread, where every µs counts.
-    time: float
-    name: str
-    params: dict | None
-    interface: str
-    frames: tuple = ()
 
 
 class Engine(ConsentState):
@@ -43,9 +34,6 @@ class Engine(ConsentState):
         self._scrubber = scrubber
         self._buffer: deque[RawEvent] = deque()
         self._unbuffered = Counter()  # drops before an event reached the store
-        self._accepting: bool | None = None  # consent without the env switches; None = not known yet
-        self._cfg: TelemetryConfig | None = None
-        self._policy: Policy | None = None
         self._store = self._enricher = self._exporters = None
         self._problems: list = []
         self._listeners: list[Callable[[], None]] = []
@@ -140,7 +128,7 @@ class Engine(ConsentState):
         batch = self.enricher.build(raws, self.config().client_id, decision.level)
         store = self.store
         store.add(batch.events)
-        for cause, count in (Counter(batch.drops) + self._take_unbuffered()).items():
+        for cause, count in (batch.drops + self._take_unbuffered()).items():
             store.count_drop(cause, count)
         if batch.events:
             self.notify()
@@ -158,15 +146,17 @@ class Engine(ConsentState):
         taken, self._unbuffered = self._unbuffered, Counter()
         return taken
 
+    def _delivery_targets(self) -> list:
+        """Persist, then the exporters to send to: none without consent or without destinations."""
+        self.persist()
+        return self.exporters() if self.decision().enabled else []
+
     def send(self, force: bool = False, timeout: float | None = None):
         """One send round to every destination; returns the sender's report or None."""
-        self.persist()
-        if not self.decision().enabled:
-            return None
-        self.report_health()
-        exporters = self.exporters()
+        exporters = self._delivery_targets()
         if not exporters:
             return None
+        self.report_health()
         from .backoff import Backoff
         from .sender import send_round
 
@@ -175,10 +165,7 @@ class Engine(ConsentState):
         return report
 
     def flush(self, timeout: float = 5.0) -> bool:
-        self.persist()
-        if not self.decision().enabled:
-            return self.store.pending_count() == 0
-        exporters = self.exporters()
+        exporters = self._delivery_targets()
         if not exporters:
             return self.store.pending_count() == 0
         from .backoff import Backoff
@@ -236,8 +223,7 @@ class Engine(ConsentState):
         if driver is not None:
             driver.stop(timeout=min(0.3, budget_s))
         try:
-            self.persist()
-            exporters = self.exporters() if self.decision().enabled else []
+            exporters = self._delivery_targets()
             remaining = deadline - time.monotonic()  # after loading the destinations, which takes time too
             if exporters and remaining > 0.05:
                 self.flush(timeout=remaining)

@@ -65,14 +65,8 @@ def paths(text: str) -> str:
 
 
 def ip_addresses(text: str) -> str:
-    text = _IPV4.sub("<ip>", text)
-    return _IPV6.sub(lambda m: "<ip>" if _looks_like_ipv6(m.group(0)) else m.group(0), text)
-
-
-def _looks_like_ipv6(candidate: str) -> bool:
-    # "::" alone or a C++-style scope ("a::b" with letters only) is not an address.
-    groups = [g for g in candidate.split("%")[0].split(":") if g]
-    return bool(groups) or candidate.startswith("::")
+    # The look-behind of _IPV6 keeps C++-style scopes ("Class::method") out of it.
+    return _IPV6.sub("<ip>", _IPV4.sub("<ip>", text))
 
 
 def subjects(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import platform
 import sys
 from pathlib import Path
@@ -42,7 +43,8 @@ def is_internal() -> bool:
     return envflags.is_set("TIT_INTERNAL") or envflags.in_ci() or from_source_checkout()
 
 
-def system_params(interface: str) -> dict:
+@functools.lru_cache(maxsize=None)
+def _system_params(interface: str) -> dict:
     from tit_app import __version__
 
     return {
@@ -54,3 +56,8 @@ def system_params(interface: str) -> dict:
         "python_version": f"{sys.version_info.major}.{sys.version_info.minor}",
         "internal": is_internal(),
     }
+
+
+def system_params(interface: str) -> dict:
+    """The same for every event of a process (per interface): computed once, copied per event."""
+    return dict(_system_params(interface))
