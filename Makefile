@@ -25,9 +25,9 @@ test: $(STAMP)
 $(NOQT)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(NOQT)
 	$(NOQT)/bin/python -m pip install --quiet --upgrade pip
-	$(NOQT)/bin/python -m pip install --quiet --no-deps -e .
-	$(NOQT)/bin/python -m pip install --quiet requests platformdirs keyring numpy \
-	    pytest hypothesis opentelemetry-proto keyrings.alt
+	$(NOQT)/bin/python -m pip install --quiet -e '.[test]'
+	# The same dependencies as .venv, minus Qt and the pytest plugin that needs it.
+	$(NOQT)/bin/python -m pip uninstall --quiet --yes PyQt5 PyQt5-Qt5 PyQt5-sip pytest-qt
 	touch $@
 
 test-noqt: $(NOQT)/.installed
