@@ -17,8 +17,8 @@ import threading
 from pathlib import Path
 
 from tit_app import telemetry
+from tit_app.commands.run_options import add_operation_options, where
 from tit_app.ops import (
-    PLANES,
     Cancelled,
     CancelToken,
     ParamError,
@@ -31,7 +31,6 @@ from tit_app.ops import (
     sim_ti,
     summary_lines,
 )
-from tit_app.ops.options import parse_names, parse_pair, parse_xyz
 from tit_app.ops.text_progress import TerminalProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_PARAMS, EXIT_CANCELLED = 0, 1, 2, 130
@@ -56,60 +55,6 @@ _HELP = {
     "flex-search": "optimise free positions of four electrodes for a target",
     "ex-search": "score every two-pair montage from a list of electrodes",
 }
-
-
-def _argument_type(parse):
-    """An argparse type from an ops parser, keeping its error message."""
-    def convert(text: str):
-        try:
-            return parse(text)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-    convert.__name__ = parse.__name__
-    return convert
-
-
-_names = _argument_type(parse_names)
-_pair = _argument_type(parse_pair)
-_xyz = _argument_type(parse_xyz)
-
-
-def add_operation_options(parser: argparse.ArgumentParser, name: str) -> None:
-    """Options of one operation; None defaults mean "the model's default"."""
-    add = parser.add_argument
-    if name in ("sim-ti", "sim-mti"):
-        defaults = build_params(name.replace("-", "_"), {})
-        for i in range(1, 3 if name == "sim-ti" else 5):
-            pair = getattr(defaults, f"pair{i}")
-            add(f"--pair{i}", type=_pair, metavar="ANODE,CATHODE",
-                help=f"electrodes of pair {i} (default {pair.anode},{pair.cathode})")
-            add(f"--current{i}", type=float, metavar="MA",
-                help=f"current of pair {i} in mA (default {pair.current_ma:g})")
-    else:
-        for i in (1, 2):
-            add(f"--current{i}", type=float, metavar="MA",
-                help=f"current of pair {i} in mA (default 1)")
-        add("--seed", type=int, help="random seed, for reproducible runs (default 0)")
-    if name == "flex-search":
-        add("--budget", type=int, help="field evaluations allowed (default 500)")
-        add("--restarts", type=int, help="random restarts (default 4)")
-        add("--min-separation", type=float, metavar="MM",
-            help="smallest distance between electrodes (default 20)")
-    if name == "ex-search":
-        add("--electrodes", type=_names, metavar="NAME,NAME,...",
-            help="candidate electrodes (default: the 10-20 sites plus Oz)")
-        add("--top", type=int, metavar="N", help="montages to list (default 5)")
-    add("--target", type=_xyz, metavar="X,Y,Z",
-        help="target centre in mm (default 0,0,0)")
-    add("--target-radius", type=float, metavar="MM", help="target radius (default 10)")
-    add("--plane", choices=PLANES, help="slice orientation (default axial)")
-    add("--offset", type=float, metavar="MM",
-        help="slice position along its normal (default: through the target)")
-    add("--size", type=int, metavar="N", help="grid points per side (default 128)")
-    add("--head-radius", type=float, metavar="MM", help="head radius (default 92)")
-    add("--conductivity", type=float, metavar="S/M",
-        help="tissue conductivity (default 0.33)")
-    add("--out", metavar="FILE", help="save FILE.png and FILE.npz")
 
 
 def _prepare_telemetry() -> None:
@@ -160,36 +105,6 @@ def _execute(name: str, params, progress):
             raise telemetry.Cancelled(str(cancelled)) from cancelled
 
 
-# Parameter fields (as ParamError names them) -> the flags that set them.
-_FLAGS = {"target.centre_mm": "--target", "target.radius_mm": "--target-radius",
-          "slice.plane": "--plane", "slice.offset_mm": "--offset",
-          "slice.size": "--size", "head.radius_mm": "--head-radius",
-          "head.conductivity_s_per_m": "--conductivity",
-          "min_separation_mm": "--min-separation", "top_n": "--top"}
-
-
-def _flag_for(field_name: str) -> str:
-    """The CLI flag behind a parameter field, or the field itself."""
-    head, _, tail = field_name.partition(".")
-    if head.startswith("pair") and tail:
-        return f"--current{head[4:]}" if tail == "current_ma" else f"--{head}"
-    if head.startswith("current"):
-        return "--" + head.removesuffix("_ma")
-    if head.startswith("electrodes"):
-        return "--electrodes"
-    if field_name in ("budget", "restarts", "seed"):
-        return "--" + field_name
-    return _FLAGS.get(field_name, field_name)
-
-
-def _where(field_name: str) -> str:
-    """"--flag (field)" for error messages; just the flag when they match."""
-    flag = _flag_for(field_name)
-    if flag in (field_name, "--" + field_name.replace("_", "-")):
-        return flag
-    return f"{flag} ({field_name})"
-
-
 def _check_output(out) -> None:
     if out is not None and not Path(out).expanduser().parent.is_dir():
         raise ParamError("--out", f"the folder of {out} does not exist")
@@ -202,14 +117,14 @@ def run_command(args: argparse.Namespace) -> int:
         params = build_params(name.replace("-", "_"), vars(args)).validated()
         _check_output(args.out)
     except ParamError as error:
-        print(f"tit-app run {name}: error: {_where(error.field)}: "
+        print(f"tit-app run {name}: error: {where(error.field)}: "
               f"{error.message}", file=sys.stderr)
         return EXIT_BAD_PARAMS
     _prepare_telemetry()
     progress = TerminalProgress(name)
     try:
         result = _execute(name, params, progress)
-    except (Cancelled, telemetry.Cancelled):
+    except telemetry.Cancelled:
         progress.close()
         print(f"tit-app run {name}: cancelled", file=sys.stderr)
         return EXIT_CANCELLED

@@ -23,14 +23,14 @@ import numpy as np
 
 from tit_app.ops import electrodes
 from tit_app.ops.envelope import envelope_from_products
-from tit_app.ops.field import unit_source_field
+from tit_app.ops.field import scale_v_per_m, unit_source_field
 from tit_app.ops.params import Pair
 from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.ranking import TopN, ranked_montages
 from tit_app.ops.results import ExSearchResult
-from tit_app.ops.sampling import sample_points
+from tit_app.ops.sampling import sample_points, sample_scores
 from tit_app.ops.search_params import ExSearchParams
-from tit_app.ops.sim_ti import pair_positions, placed_electrodes, simulate_slice, ti_envelope_at
+from tit_app.ops.sim_ti import simulate_pairs, ti_envelope_at
 
 SETS_PER_CHUNK = 512        # 1536 montages: ~25 ms per chunk, so cancel is prompt
 SEARCH_SHARE = 0.9          # of the progress bar; the final map takes the rest
@@ -57,7 +57,7 @@ def montage_chunks(n: int, sets_per_chunk: int = SETS_PER_CHUNK):
 
 def unit_field_products(names, points_mm: np.ndarray, head) -> np.ndarray:
     """(electrodes, electrodes, points): G_k . G_l with G in V/m per mA."""
-    scale = 1e3 / (4.0 * np.pi * head.conductivity_s_per_m)
+    scale = scale_v_per_m(1.0, head.conductivity_s_per_m)
     fields = np.stack([scale * unit_source_field(
         electrodes.position_mm(name, head.radius_mm), points_mm, head.radius_mm)
         for name in names])
@@ -78,22 +78,13 @@ def score_chunk(products: np.ndarray, montages: np.ndarray, target_count: int,
         first * first * _pair_products(products, a, b, a, b),
         second * second * _pair_products(products, c, d, c, d),
         first * second * _pair_products(products, a, b, c, d))
-    target = envelope[:, :target_count].mean(axis=1)
-    rest = envelope[:, target_count:].mean(axis=1)
-    focality = np.divide(target, rest, out=np.zeros_like(target),
-                         where=rest > 0.0)
-    return target, focality
+    return sample_scores(envelope, target_count)
 
 
 def _best_montage_map(params: ExSearchParams, best, progress):
     pairs = (Pair(*best.pair1, params.current1_ma),
              Pair(*best.pair2, params.current2_ma))
-    montage = pair_positions(pairs, params.head)
-    placed = placed_electrodes(
-        ((p.anode, m[0]), (p.cathode, m[1])) for p, m in zip(pairs, montage))
-    return simulate_slice(
-        "ex_search", lambda points: ti_envelope_at(montage, points, params.head),
-        params, placed, progress)
+    return simulate_pairs("ex_search", pairs, ti_envelope_at, params, progress)
 
 
 def ex_search(params: ExSearchParams | None = None,

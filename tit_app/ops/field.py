@@ -27,7 +27,7 @@ def _norms(vectors: np.ndarray) -> np.ndarray:
     return np.sqrt(np.einsum("...i,...i->...", vectors, vectors))
 
 
-def _scale_v_per_m(current_ma: float, conductivity: float) -> float:
+def scale_v_per_m(current_ma: float, conductivity: float) -> float:
     """I/(4 pi sigma) with I in mA and distances in mm, giving V/m.
 
     mA -> A is 1e-3 and 1/mm^2 -> 1/m^2 is 1e6, hence the factor 1e3.
@@ -65,7 +65,7 @@ def unit_source_potential(electrode_mm, points_mm: np.ndarray,
 def pair_field(anode_mm, cathode_mm, current_ma: float, points_mm: np.ndarray,
                radius_mm: float, conductivity: float) -> np.ndarray:
     """Field (V/m) at each point of ``current_ma`` from anode to cathode."""
-    scale = _scale_v_per_m(current_ma, conductivity)
+    scale = scale_v_per_m(current_ma, conductivity)
     return scale * (unit_source_field(anode_mm, points_mm, radius_mm)
                     - unit_source_field(cathode_mm, points_mm, radius_mm))
 

@@ -17,13 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 from tit_app.ops import electrodes
-from tit_app.ops.envelope import max_envelope
 from tit_app.ops.nelder_mead import minimise
 from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.results import FlexResult
-from tit_app.ops.sampling import sample_points
+from tit_app.ops.sampling import sample_points, sample_scores
 from tit_app.ops.search_params import FlexSearchParams
-from tit_app.ops.sim_ti import pair_fields, placed_electrodes, simulate_slice, ti_envelope_at
+from tit_app.ops.sim_ti import placed_electrodes, simulate_slice, ti_envelope_at
 
 INITIAL_STEP_DEG = 15.0
 TOLERANCE_DEG = 0.05
@@ -69,12 +68,10 @@ class _Objective:
         positions = _positions(x, self._params)
         if _too_close(positions, self._params.min_separation_mm):
             return 0.0, 0.0
-        first, second = pair_fields(_montage(positions, self._params),
-                                    self._samples.points_mm, self._params.head)
-        envelope = max_envelope(first, second)
-        split = self._samples.target_count
-        target, rest = envelope[:split].mean(), envelope[split:].mean()
-        return float(target), float(target / rest) if rest > 0 else 0.0
+        envelope = ti_envelope_at(_montage(positions, self._params),
+                                  self._samples.points_mm, self._params.head)
+        target, focality = sample_scores(envelope, self._samples.target_count)
+        return float(target), float(focality)
 
     def __call__(self, x: np.ndarray) -> float:
         self.calls += 1
@@ -135,7 +132,7 @@ def flex_search(params: FlexSearchParams | None = None,
     nearest = [electrodes.nearest_name(p) for p in positions]
     # "~F3" reads "near F3": the optimum is rarely exactly on a 10-10 site.
     marks = [(f"~{name}", position) for (name, _), position
-             in zip(nearest, positions)]
+             in zip(nearest, positions, strict=True)]
     placed = placed_electrodes(((marks[0], marks[1]), (marks[2], marks[3])))
     montage = _montage(positions, params)
     sim = simulate_slice(

@@ -61,7 +61,7 @@ def slice_grid(plane: str, offset_mm: float, size: int,
 
 
 def values_on_grid(grid: SliceGrid, compute, progress,
-                   chunk_points: int = 8192) -> np.ndarray:
+                   chunk_points: int) -> np.ndarray:
     """Evaluate ``compute(points (m, 3)) -> (m,)`` on the head's pixels.
 
     Works in chunks so ``progress`` (a Span or Reporter) can check for a

@@ -27,8 +27,7 @@ def _pick(values: dict, key: str, default):
 
 
 def _pair(values: dict, index: int, default: Pair) -> Pair:
-    names = _pick(values, f"pair{index}", (default.anode, default.cathode))
-    anode, cathode = names
+    anode, cathode = _pick(values, f"pair{index}", (default.anode, default.cathode))
     return Pair(anode, cathode,
                 _pick(values, f"current{index}", default.current_ma))
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from tit_app.ops import electrodes
-from tit_app.ops.grid import PLANES
+from tit_app.ops.grid import PLANE_AXES, PLANES
 
 MIN_GRID, MAX_GRID = 8, 2048
 
@@ -69,9 +69,9 @@ class Head:
     radius_mm: float = 92.0
     conductivity_s_per_m: float = 0.33
 
-    def validated(self, prefix: str = "head") -> Head:
-        number(f"{prefix}.radius_mm", self.radius_mm, positive=True)
-        number(f"{prefix}.conductivity_s_per_m", self.conductivity_s_per_m,
+    def validated(self) -> Head:
+        number("head.radius_mm", self.radius_mm, positive=True)
+        number("head.conductivity_s_per_m", self.conductivity_s_per_m,
                positive=True)
         return self
 
@@ -100,19 +100,19 @@ class Target:
     centre_mm: tuple[float, float, float] = (0.0, 0.0, 0.0)
     radius_mm: float = 10.0
 
-    def validated(self, head: Head, prefix: str = "target") -> Target:
+    def validated(self, head: Head) -> Target:
         centre = self.centre_mm
         if not isinstance(centre, (tuple, list)) or len(centre) != 3:
-            raise ParamError(f"{prefix}.centre_mm",
+            raise ParamError("target.centre_mm",
                              f"needs three numbers (x, y, z) in mm, got {centre!r}")
-        xyz = tuple(number(f"{prefix}.centre_mm", c) for c in centre)
+        xyz = tuple(number("target.centre_mm", c) for c in centre)
         if math.dist(xyz, (0.0, 0.0, 0.0)) >= head.radius_mm:
-            raise ParamError(f"{prefix}.centre_mm",
+            raise ParamError("target.centre_mm",
                              f"{xyz} mm lies outside the head "
                              f"(radius {head.radius_mm:g} mm)")
-        radius = number(f"{prefix}.radius_mm", self.radius_mm, positive=True)
+        radius = number("target.radius_mm", self.radius_mm, positive=True)
         if radius >= head.radius_mm:
-            raise ParamError(f"{prefix}.radius_mm", "must be smaller than the "
+            raise ParamError("target.radius_mm", "must be smaller than the "
                              f"head radius ({head.radius_mm:g} mm)")
         return replace(self, centre_mm=xyz)
 
@@ -125,19 +125,18 @@ class SliceSpec:
     offset_mm: float | None = None
     size: int = 128
 
-    def validated(self, head: Head, target: Target,
-                  prefix: str = "slice") -> SliceSpec:
+    def validated(self, head: Head, target: Target) -> SliceSpec:
         if self.plane not in PLANES:
-            raise ParamError(f"{prefix}.plane", f"must be one of "
+            raise ParamError("slice.plane", f"must be one of "
                              f"{', '.join(PLANES)}, got {self.plane!r}")
-        integer(f"{prefix}.size", self.size, MIN_GRID, MAX_GRID)
+        integer("slice.size", self.size, MIN_GRID, MAX_GRID)
         offset = self.offset_mm
         if offset is None:
-            offset = target.centre_mm[{"axial": 2, "coronal": 1,
-                                       "sagittal": 0}[self.plane]]
-        offset = number(f"{prefix}.offset_mm", offset)
+            normal_axis = PLANE_AXES[self.plane][0]
+            offset = target.centre_mm[normal_axis]
+        offset = number("slice.offset_mm", offset)
         if abs(offset) >= head.radius_mm:
-            raise ParamError(f"{prefix}.offset_mm", f"{offset:g} mm misses the "
+            raise ParamError("slice.offset_mm", f"{offset:g} mm misses the "
                              f"head (radius {head.radius_mm:g} mm)")
         return replace(self, offset_mm=offset)
 
@@ -155,13 +154,13 @@ class Sampling:
     rest_points: int = 256
     brain_fraction: float = 0.85
 
-    def validated(self, prefix: str = "sampling") -> Sampling:
-        integer(f"{prefix}.target_points", self.target_points, 1, 10_000)
-        integer(f"{prefix}.rest_points", self.rest_points, 1, 100_000)
-        fraction = number(f"{prefix}.brain_fraction", self.brain_fraction,
+    def validated(self) -> Sampling:
+        integer("sampling.target_points", self.target_points, 1, 10_000)
+        integer("sampling.rest_points", self.rest_points, 1, 100_000)
+        fraction = number("sampling.brain_fraction", self.brain_fraction,
                           positive=True)
         if fraction >= 1.0:
-            raise ParamError(f"{prefix}.brain_fraction", "must be below 1")
+            raise ParamError("sampling.brain_fraction", "must be below 1")
         return self
 
 

@@ -37,4 +37,4 @@ def ranked_montages(top: TopN, names) -> tuple[RankedMontage, ...]:
     return tuple(
         RankedMontage((names[a], names[b]), (names[c], names[d]),
                       float(target), float(focality))
-        for (a, b, c, d), (target, focality) in zip(top.montages, top.values))
+        for (a, b, c, d), (target, focality) in zip(top.montages, top.values, strict=True))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from tit_app.ops.colormap import colour_values
-from tit_app.ops.grid import SliceGrid
+from tit_app.ops.grid import PLANE_AXES, SliceGrid
 
 OUTPUT_PIXELS = 512
 WHITE = (255, 255, 255)
@@ -65,7 +65,7 @@ def _draw_outline(canvas: Canvas) -> None:
     grid = canvas.grid
     radius_mm = np.sqrt(max(grid.half_width_mm**2 - grid.offset_mm**2, 0.0))
     centre = np.zeros(3)
-    centre[{"axial": 2, "coronal": 1, "sagittal": 0}[grid.plane]] = grid.offset_mm
+    centre[PLANE_AXES[grid.plane][0]] = grid.offset_mm
     canvas.ring(canvas.pixel(centre), radius_mm * canvas.px_per_mm, WHITE)
 
 

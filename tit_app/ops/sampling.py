@@ -25,7 +25,7 @@ def _uniform_in_ball(rng: np.random.Generator, count: int,
     return direction * radius * np.cbrt(rng.uniform(size=(count, 1)))
 
 
-def _draw(rng, count: int, radius: float, keep, field_name: str) -> np.ndarray:
+def _draw(rng, count: int, radius: float, keep) -> np.ndarray:
     """``count`` uniform points of a ball that satisfy ``keep`` (rejection).
 
     Gives up with a ParamError when the region is (nearly) empty rather
@@ -34,13 +34,13 @@ def _draw(rng, count: int, radius: float, keep, field_name: str) -> np.ndarray:
     kept = np.empty((0, 3))
     for _ in range(_MAX_BATCHES):
         if len(kept) >= count:
-            return kept[:count]
+            break
         batch = _uniform_in_ball(rng, 2 * count + 16, radius)
         kept = np.concatenate([kept, batch[keep(batch)]])
-    if len(kept) >= count:
-        return kept[:count]
-    raise ParamError(field_name, "leaves too little of the head to sample; "
-                     "use a smaller target")
+    if len(kept) < count:
+        raise ParamError("target.radius_mm", "leaves too little of the head "
+                         "to sample; use a smaller target")
+    return kept[:count]
 
 
 def sample_points(target: Target, sampling: Sampling, head: Head,
@@ -54,14 +54,27 @@ def sample_points(target: Target, sampling: Sampling, head: Head,
     def in_head(offsets):
         return np.linalg.norm(offsets + centre, axis=1) < inner_limit
 
-    around = _draw(rng, sampling.target_points - 1, target.radius_mm, in_head,
-                   "target.radius_mm")
+    around = _draw(rng, sampling.target_points - 1, target.radius_mm, in_head)
     in_target = np.concatenate([centre[None, :], around + centre])
 
     def off_target(points):
         return np.linalg.norm(points - centre, axis=1) > target.radius_mm
 
     rest = _draw(rng, sampling.rest_points,
-                 head.radius_mm * sampling.brain_fraction, off_target,
-                 "target.radius_mm")
+                 head.radius_mm * sampling.brain_fraction, off_target)
     return SamplePoints(np.concatenate([in_target, rest]), len(in_target))
+
+
+def sample_scores(envelope: np.ndarray,
+                  target_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(mean target envelope, focality) from the envelope on sample points.
+
+    The last axis runs over the points, target first. Focality is the
+    target mean over the mean on the rest, 0 where that mean is not
+    positive. Both searches score montages with it.
+    """
+    target = envelope[..., :target_count].mean(axis=-1)
+    rest = envelope[..., target_count:].mean(axis=-1)
+    focality = np.divide(target, rest, out=np.zeros_like(target),
+                         where=rest > 0.0)
+    return target, focality

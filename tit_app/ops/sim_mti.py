@@ -16,7 +16,7 @@ from tit_app.ops.multichannel import combined_envelope
 from tit_app.ops.params import Head, SimMTIParams
 from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.results import SimResult
-from tit_app.ops.sim_ti import PairPositions, pair_fields, pair_positions, placed_electrodes, simulate_slice
+from tit_app.ops.sim_ti import PairPositions, pair_fields, simulate_pairs
 
 # Pixels per chunk: the combination handles 28 candidate directions per
 # pixel, so chunks are smaller than for two pairs to keep cancel prompt.
@@ -38,11 +38,7 @@ def sim_mti(params: SimMTIParams | None = None,
     reporter = Reporter(progress, cancel)
     reporter.start()
     pairs = (params.pair1, params.pair2, params.pair3, params.pair4)
-    montage = pair_positions(pairs, params.head)
-    placed = placed_electrodes(
-        ((p.anode, m[0]), (p.cathode, m[1])) for p, m in zip(pairs, montage))
-    result = simulate_slice(
-        "sim_mti", lambda points: mti_envelope_at(montage, points, params.head),
-        params, placed, reporter, CHUNK_POINTS)
+    result = simulate_pairs("sim_mti", pairs, mti_envelope_at, params,
+                            reporter, CHUNK_POINTS)
     reporter.finish()
     return result

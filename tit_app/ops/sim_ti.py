@@ -15,6 +15,9 @@ from tit_app.ops.results import PlacedElectrode, SimResult
 # A montage in positions: ((anode_mm, cathode_mm, current_ma), ...).
 PairPositions = tuple[tuple[np.ndarray, np.ndarray, float], ...]
 
+# Head pixels per chunk of a map: a cancel check between chunks.
+CHUNK_POINTS = 8192
+
 
 def pair_positions(pairs, head: Head) -> PairPositions:
     """Positions of validated :class:`Pair` objects on this head."""
@@ -66,7 +69,7 @@ def focality_on_slice(grid: SliceGrid, envelope: np.ndarray, target_value:
 
 
 def simulate_slice(kind: str, envelope_at, params, placed, progress,
-                   chunk_points: int = 8192) -> SimResult:
+                   chunk_points: int = CHUNK_POINTS) -> SimResult:
     """Map ``envelope_at(points)`` on the slice and summarise the target.
 
     Shared by both simulations and by the searches for their best montage.
@@ -82,6 +85,21 @@ def simulate_slice(kind: str, envelope_at, params, placed, progress,
                      float(target.radius_mm), target_value, focality)
 
 
+def simulate_pairs(kind: str, pairs, envelope_at, params, progress,
+                   chunk_points: int = CHUNK_POINTS) -> SimResult:
+    """:func:`simulate_slice` for validated :class:`Pair` objects.
+
+    ``envelope_at(montage, points_mm, head)`` is :func:`ti_envelope_at` or
+    the multichannel one; the electrodes are labelled with their names.
+    """
+    montage = pair_positions(pairs, params.head)
+    placed = placed_electrodes(
+        ((p.anode, m[0]), (p.cathode, m[1])) for p, m in zip(pairs, montage, strict=True))
+    return simulate_slice(
+        kind, lambda points: envelope_at(montage, points, params.head),
+        params, placed, progress, chunk_points)
+
+
 def sim_ti(params: SimTIParams | None = None,
            progress: ProgressCallback | None = None,
            cancel: CancelToken | None = None) -> SimResult:
@@ -89,12 +107,7 @@ def sim_ti(params: SimTIParams | None = None,
     params = (params or SimTIParams()).validated()
     reporter = Reporter(progress, cancel)
     reporter.start()
-    pairs = (params.pair1, params.pair2)
-    montage = pair_positions(pairs, params.head)
-    placed = placed_electrodes(
-        ((p.anode, m[0]), (p.cathode, m[1])) for p, m in zip(pairs, montage))
-    result = simulate_slice(
-        "sim_ti", lambda points: ti_envelope_at(montage, points, params.head),
-        params, placed, reporter)
+    result = simulate_pairs("sim_ti", (params.pair1, params.pair2),
+                            ti_envelope_at, params, reporter)
     reporter.finish()
     return result

@@ -44,10 +44,10 @@ def _ranking_lines(title: str, ranking) -> list[str]:
 
 def summary_lines(result) -> list[str]:
     """A few lines describing any operation's result."""
-    lines = [f"{result.kind}"]
+    lines = [result.kind]
     if isinstance(result, FlexResult):
-        nearest = ", ".join(f"{n} ({o:.1f} deg away)" for n, o in
-                            zip(result.nearest_names, result.nearest_offsets_deg))
+        nearest = ", ".join(f"{n} ({o:.1f} deg away)" for n, o in zip(
+            result.nearest_names, result.nearest_offsets_deg, strict=True))
         lines += [f"evaluations  {result.evaluations}",
                   f"best score   focality {result.focality:.3g}, target mean "
                   f"{result.target_value:.4g} V/m (sample points)",
