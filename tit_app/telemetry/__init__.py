@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "api": (
-        "Status", "engine", "export_local_data", "flush", "history", "is_enabled", "load_config", "operation_summary", "pending",
-        "purge", "register_events", "reset_client_id", "save_config", "set_enabled", "set_interface", "status",
+        "Status", "engine", "export_local_data", "flush", "history", "is_enabled", "load_config", "local_data",
+        "operation_summary", "pending", "purge", "register_events", "reset_client_id", "save_config", "set_enabled", "set_interface", "status",
         "track_event",
     ),
     "config": ("TelemetryConfig",),

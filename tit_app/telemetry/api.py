@@ -151,20 +151,25 @@ def operation_summary() -> list:
     """Count, error rate, median and p95 duration per operation, from local data only."""
     from .summary import operation_summary as summarise
 
-    store = engine().store
-    return summarise([p.event for p in store.pending()] + store.history_events())
+    return summarise(engine().store.operation_outcomes())
 
 
-def export_local_data(path: str | Path) -> int:
-    """Write pending events and the send history to `path` as JSON; returns the pending count."""
-    import json
-
-    from .atomicfile import write_private
+def local_data() -> dict:
+    """Everything telemetry holds on this machine: pending events (with their delivery state) and the history."""
     from .localdata import document
 
     eng = engine()
     eng.persist()
-    data = document(eng.store.pending(), eng.store.history(), eng.config().client_id, eng.decision().reason)
+    return document(eng.store.pending(), eng.store.history(), eng.config().client_id, eng.decision().reason)
+
+
+def export_local_data(path: str | Path) -> int:
+    """Write `local_data()` to `path` as owner-only JSON; returns the pending count."""
+    import json
+
+    from .atomicfile import write_private
+
+    data = local_data()
     write_private(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return len(data["pending"])
 

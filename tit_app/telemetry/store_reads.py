@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .model import Delivery, HistoryEntry, PendingEvent, StoredEvent
+from .summary import OUTCOMES, RunOutcome
 
 
 def in_list(values: tuple[str, ...]) -> str:
@@ -55,10 +56,20 @@ class StoreReads:
         )
         return [HistoryEntry(*row) for row in rows]
 
-    def history_events(self) -> list[StoredEvent]:
-        """Each event in the history once (it has a row per destination), newest first."""
-        rows = self._read("SELECT body FROM history GROUP BY event_id ORDER BY MAX(id) DESC")
-        return [StoredEvent.from_json(body) for (body,) in rows]
+    def operation_outcomes(self) -> list[RunOutcome]:
+        """Every finished operation run, pending or already sent, for the usage summary.
+
+        Read in SQL (so the GIL is free meanwhile); UNION keeps an event sent to several
+        destinations, or both sent and still pending, once.
+        """
+        rows = self._read(
+            "SELECT name, COALESCE(json_extract(body, '$.params.run_id'), event_id), "
+            "json_extract(body, '$.params.status'), json_extract(body, '$.params.duration_s') "
+            "FROM (SELECT event_id, name, body FROM events UNION SELECT event_id, name, body FROM history) "
+            f"WHERE json_extract(body, '$.params.status') IN ({in_list(OUTCOMES)})",
+            OUTCOMES,
+        )
+        return [RunOutcome(*row) for row in rows]
 
     def drop_counts(self) -> dict[str, int]:
         return dict(self._read("SELECT cause, count FROM counters ORDER BY cause"))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable
-
-from .model import StoredEvent
+from typing import Iterable, NamedTuple
 
 OUTCOMES = ("success", "error", "cancelled")
 
@@ -29,19 +27,24 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
     return sorted_values[rank - 1]
 
 
-def operation_summary(events: Iterable[StoredEvent]) -> list[OperationSummary]:
-    runs: dict[str, dict[str, StoredEvent]] = {}
-    for event in events:
-        status = event.params.get("status")
-        if status in OUTCOMES:
-            # Keyed by run id: the same event may be both pending and in the history.
-            runs.setdefault(event.name, {})[event.params.get("run_id") or event.event_id] = event
-    return [_summarise(name, list(outcomes.values())) for name, outcomes in sorted(runs.items())]
+class RunOutcome(NamedTuple):
+    name: str
+    run: str  # run id, or the event id for an outcome without one
+    status: str  # success | error | cancelled
+    duration_s: float | None
 
 
-def _summarise(name: str, outcomes: list[StoredEvent]) -> OperationSummary:
-    errors = sum(1 for e in outcomes if e.params.get("status") == "error")
-    durations = sorted(e.params["duration_s"] for e in outcomes if isinstance(e.params.get("duration_s"), float))
+def operation_summary(outcomes: Iterable[RunOutcome]) -> list[OperationSummary]:
+    runs: dict[str, dict[str, RunOutcome]] = {}
+    for outcome in outcomes:
+        # Keyed by run: the same outcome may be both pending and in the history.
+        runs.setdefault(outcome.name, {})[outcome.run] = outcome
+    return [_summarise(name, list(by_run.values())) for name, by_run in sorted(runs.items())]
+
+
+def _summarise(name: str, outcomes: list[RunOutcome]) -> OperationSummary:
+    errors = sum(1 for o in outcomes if o.status == "error")
+    durations = sorted(o.duration_s for o in outcomes if isinstance(o.duration_s, (int, float)))
     return OperationSummary(
         name=name,
         count=len(outcomes),

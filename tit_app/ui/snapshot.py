@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from tit_app.telemetry.summary import operation_summary
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,6 @@ class TelemetrySnapshot:
     destinations: tuple[Destination, ...] = ()
     exporters: tuple = ()  # for payload previews; built where the keyring may be touched
     summary: tuple = ()  # telemetry.summary.OperationSummary rows
-    dropped: dict[str, int] = field(default_factory=dict)
     problems: tuple[str, ...] = ()  # configuration errors, each naming its setting
     taken_at: float = 0.0
 
@@ -51,8 +52,7 @@ def take_snapshot(engine: Any) -> TelemetrySnapshot:
         pending_total=store.pending_count(),
         destinations=tuple(Destination(e.name, frozenset(e.levels)) for e in exporters),
         exporters=exporters,
-        summary=tuple(_summary([p.event for p in pending] + store.history_events())),
-        dropped=store.drop_counts(),
+        summary=tuple(operation_summary(store.operation_outcomes())),  # every run, not just the first 1000
         problems=tuple(_problems(engine)),
         taken_at=time.time(),
     )
@@ -68,13 +68,8 @@ def _exporters(engine: Any) -> list:
 
 def _problems(engine: Any) -> list[str]:
     try:
-        return [getattr(p, "message", str(p)) for p in engine.config_problems()]
+        return [str(p) for p in engine.config_problems()]  # a ConfigProblem reads as its message
     except Exception:
         log.exception("telemetry configuration problems could not be listed")
         return []
 
-
-def _summary(events: list) -> list:
-    from tit_app.telemetry.summary import operation_summary
-
-    return operation_summary(events)
