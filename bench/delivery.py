@@ -246,7 +246,6 @@ def main() -> int:
     print(f"{'scenario':<{width}}  {'result':<26}  target")
     for name, result, target in rows:
         print(f"{name:<{width}}  {result:<26}  {target}")
-    print(json.dumps({"events": args.events}), file=sys.stderr)
     return 0
 
 

@@ -10,7 +10,7 @@ from tit_app.telemetry.exporters.ga4 import Ga4Exporter, validate_ga4
 from tit_app.telemetry.outcome import RETRY, SENT
 
 from .factory import CLIENT, NOW, error_event, event, events
-from .golden import check_golden
+from .golden import golden_request
 from .sink import Reply
 from .validators import ga4_problems
 
@@ -23,14 +23,11 @@ def ga4(sink, closing):
 
 
 def test_golden_payload_is_what_the_server_receives_GA_T1_T5(ga4, sink):
-    outcome = ga4.export([event(1), error_event(2)], NOW)
-    assert outcome.verdict is SENT
-    (request,) = sink.requests
+    request = golden_request(ga4, sink, [event(1), error_event(2)], "ga4_sim_ti.json")
     assert request.path == "/mp/collect"
     assert request.query == {"measurement_id": ["G-TEST12345"], "api_secret": [SECRET]}
     assert request.headers["content-type"] == "application/json"
     assert request.headers["user-agent"].startswith("tit-app/")
-    check_golden("ga4_sim_ti.json", request.body)
 
 
 def test_payload_passes_the_ga4_rules_GA_L_R_TS_P1(ga4, sink):

@@ -5,19 +5,16 @@ from __future__ import annotations
 import json
 
 from tit_app.telemetry.exporters.jsonapi import JsonExporter
-from tit_app.telemetry.outcome import SENT
 
 from .factory import FRAMES, NOW, error_event, event
-from .golden import check_golden
+from .golden import golden_request
 
 
 def test_golden_payload_with_a_bearer_token(sink, closing):
     exporter = closing(JsonExporter(sink.url + "/ingest", token="token-1234567890"))
-    assert exporter.export([event(1), error_event(2)], NOW).verdict is SENT
-    (request,) = sink.requests
+    request = golden_request(exporter, sink, [event(1), error_event(2)], "json_sim_ti.json")
     assert request.path == "/ingest"
     assert request.headers["authorization"] == "Bearer token-1234567890"
-    check_golden("json_sim_ti.json", request.body)
 
 
 def test_frames_only_for_error_events(sink, closing):
@@ -38,3 +35,20 @@ def test_preview_matches_the_body(sink, closing):
     exporter = closing(JsonExporter(sink.url))
     exporter.export([event(1)], NOW)
     assert exporter.preview(event(1), NOW).encode() == sink.requests[0].body
+
+
+def test_an_exporter_bug_becomes_a_retry_not_an_exception(sink):
+    """DESIGN §5: exporters report outcomes and never raise, even on their own bugs."""
+    from tit_app.telemetry.outcome import RETRY
+
+    class BuggyExporter(JsonExporter):
+        def encode(self, events, now):
+            raise KeyError("a bug in encoding")
+
+    exporter = BuggyExporter(sink.url + "/ingest")
+    try:
+        outcome = exporter.export([event(1)], NOW)
+    finally:
+        exporter.close()
+    assert outcome.verdict is RETRY and "KeyError" in outcome.reason
+    assert sink.requests == []

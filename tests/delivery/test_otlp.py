@@ -10,7 +10,7 @@ from tit_app.telemetry.exporters.otlp import OtlpExporter
 from tit_app.telemetry.outcome import DROP, RETRY, SENT
 
 from .factory import CLIENT, NOW, error_event, event, events
-from .golden import check_golden
+from .golden import golden_request
 from .sink import Reply
 from .validators import attributes, otlp_parse, otlp_problems
 
@@ -20,12 +20,15 @@ def otlp(sink, closing):
     return closing(OtlpExporter(sink.url + "/v1/logs"))
 
 
+def first_resource(sink) -> dict:
+    """The resource attributes of the first ResourceLogs the sink received."""
+    return attributes(json.loads(sink.requests[0].body)["resourceLogs"][0]["resource"]["attributes"])
+
+
 def test_golden_payload_is_what_the_collector_receives_OT_T1_T2(otlp, sink):
-    assert otlp.export([event(1), error_event(2)], NOW).verdict is SENT
-    (request,) = sink.requests
+    request = golden_request(otlp, sink, [event(1), error_event(2)], "otlp_sim_ti.json")
     assert request.path == "/v1/logs"
     assert request.headers["content-type"] == "application/json"
-    check_golden("otlp_sim_ti.json", request.body)
 
 
 def test_json_follows_the_otlp_json_rules_OT_J1_J4_A1(otlp, sink):
@@ -59,7 +62,7 @@ def test_records_carry_typed_attributes_and_a_stable_id_OT_C1(otlp, sink):
 
 def test_resource_follows_semantic_conventions(otlp, sink):
     otlp.export([event(1)], NOW)
-    resource = attributes(json.loads(sink.requests[0].body)["resourceLogs"][0]["resource"]["attributes"])
+    resource = first_resource(sink)
     assert resource["service.name"] == "tit-app"
     assert resource["service.instance.id"] == CLIENT
     assert resource["os.type"] == "linux" and resource["host.arch"] == "amd64"
@@ -73,7 +76,7 @@ def test_service_name_and_resource_attributes_from_the_environment(sink, closing
                                 resource_extra={"deployment.environment.name": "lab", "service.name": "ignored",
                                                 "service.instance.id": "spoofed"}))
     otlp.export([event(1)], NOW)
-    resource = attributes(json.loads(sink.requests[0].body)["resourceLogs"][0]["resource"]["attributes"])
+    resource = first_resource(sink)
     assert resource["service.name"] == "lab-tit"  # OTEL_SERVICE_NAME wins
     assert resource["deployment.environment.name"] == "lab"
     assert resource["service.instance.id"] == CLIENT

@@ -14,7 +14,7 @@ from tit_app.telemetry.outcome import DROP, RETRY, SENT
 from tit_app.telemetry.transport import ConfigError
 
 from .factory import NOW, error_event, event
-from .golden import check_golden
+from .golden import golden_request
 from .sink import Reply
 from .validators import parse_envelope
 
@@ -31,14 +31,17 @@ def health_event(n=5):
     return event(n, name="telemetry_health", level="errors", params={"rejected": 3, "too_old": 1})
 
 
+def sent_payload(sink) -> dict:
+    """The event payload of the first envelope the sink received."""
+    return json.loads(parse_envelope(sink.requests[0].body)[1][0][1])
+
+
 def test_golden_envelope_is_what_the_server_receives(sentry, sink):
-    assert sentry.export([error_event(1)], NOW).verdict is SENT
-    (request,) = sink.requests
+    request = golden_request(sentry, sink, [error_event(1)], "sentry_sim_ti_error.envelope")
     assert request.path == "/api/7/envelope/"  # SE-D2, trailing slash
     assert request.headers["content-type"] == "application/x-sentry-envelope"
     assert request.headers["x-sentry-auth"].startswith("Sentry sentry_version=7, sentry_client=tit-app/")
     assert request.headers["x-sentry-auth"].endswith(f"sentry_key={KEY}")  # SE-A1, no secret
-    check_golden("sentry_sim_ti_error.envelope", request.body)
 
 
 def test_envelope_parses_per_SE_E1_E5(sentry, sink):
@@ -53,7 +56,7 @@ def test_envelope_parses_per_SE_E1_E5(sentry, sink):
 
 def test_event_payload_SE_P1_P9(sentry, sink):
     sentry.export([error_event(1)], NOW)
-    payload = json.loads(parse_envelope(sink.requests[0].body)[1][0][1])
+    payload = sent_payload(sink)
     assert payload["event_id"] == error_event(1).event_id and len(payload["event_id"]) == 32
     assert payload["platform"] == "python" and payload["level"] == "error"
     assert payload["release"] == "tit-app@0.1.0" and payload["environment"] == "production"
@@ -71,19 +74,19 @@ def test_event_payload_SE_P1_P9(sentry, sink):
 def test_no_frames_means_no_stacktrace(sentry, sink):
     bare = event(3, level="errors", params={"status": "error", "error_type": "OSError"})
     sentry.export([bare], NOW)
-    payload = json.loads(parse_envelope(sink.requests[0].body)[1][0][1])
+    payload = sent_payload(sink)
     assert "stacktrace" not in payload["exception"]["values"][0]
 
 
 def test_internal_runs_are_development(sentry, sink):
     internal = event(4, level="errors", params={"error_type": "E"}, system={**error_event().system, "internal": True})
     sentry.export([internal], NOW)
-    assert json.loads(parse_envelope(sink.requests[0].body)[1][0][1])["environment"] == "development"
+    assert sent_payload(sink)["environment"] == "development"
 
 
 def test_non_exception_events_become_messages(sentry, sink):
     sentry.export([health_event()], NOW)
-    payload = json.loads(parse_envelope(sink.requests[0].body)[1][0][1])
+    payload = sent_payload(sink)
     assert "exception" not in payload
     assert payload["message"]["formatted"] == "telemetry_health: rejected=3, too_old=1"
 

@@ -15,7 +15,6 @@ from tit_app import telemetry
 from tit_app.commands import telemetry_views as views
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-SECRET_NAMES = ("ga4_api_secret", "sentry_dsn", "otlp_headers", "json_token")
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -31,10 +30,10 @@ def _reload_destinations() -> None:
 
 
 def cmd_status(args) -> int:
-    from tit_app.telemetry import destinations
+    from tit_app.telemetry.destinations_edit import describe
 
     status = telemetry.status()
-    rows = views.destination_rows(destinations.describe(), status.destinations)
+    rows = views.destination_rows(describe(), status.destinations)
     if args.json:
         data = {k: getattr(status, k) for k in ("enabled", "level", "reason", "client_id", "pending", "dropped", "problems")}
         print(json.dumps({**data, "destinations": rows}, indent=2))
@@ -82,12 +81,7 @@ def cmd_purge(args) -> int:
 
 def cmd_export(args) -> int:
     if args.file == "-":
-        from tit_app.telemetry.localdata import document
-
-        engine = telemetry.engine()
-        data = document(telemetry.pending(None), telemetry.history(None), engine.config().client_id,
-                        engine.decision().reason)
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(telemetry.local_data(), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     try:
         count = telemetry.export_local_data(args.file)
@@ -123,7 +117,8 @@ def _read_secret(prompt: str) -> str:
 
 
 def cmd_destination_add(args) -> int:
-    from tit_app.telemetry import destinations, secrets
+    from tit_app.telemetry import secrets
+    from tit_app.telemetry.destinations_edit import SECRET_OF, add
     from tit_app.telemetry.transport import ConfigError
 
     url = args.url
@@ -131,25 +126,25 @@ def cmd_destination_add(args) -> int:
         url = _read_secret("Sentry/GlitchTip DSN: ")  # a DSN on the command line would land in shell history
     options = {"measurement_id": args.measurement_id, "compression": args.compression, "timeout_ms": args.timeout_ms}
     try:
-        destinations.add(args.kind, url, **options)
+        add(args.kind, url, **options)
     except ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
     except secrets.SecretStoreError as exc:
         return _fail(str(exc))
     _reload_destinations()
     print(f"Added {args.kind}.")
-    secret = destinations.SECRET_OF[args.kind]
+    secret = SECRET_OF[args.kind]
     if args.kind != "sentry" and secrets.source(secret) is None:
         print(f"If it needs a secret: tit-app telemetry set-secret {secret}  (or set {secrets.ENV_VARS[secret]})")
     return EXIT_OK
 
 
 def cmd_destination_remove(args) -> int:
-    from tit_app.telemetry import destinations
+    from tit_app.telemetry.destinations_edit import remove
     from tit_app.telemetry.transport import ConfigError
 
     try:
-        notes = destinations.remove(args.name)
+        notes = remove(args.name)
     except ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
     _reload_destinations()
@@ -160,9 +155,9 @@ def cmd_destination_remove(args) -> int:
 
 
 def cmd_destination_list(args) -> int:
-    from tit_app.telemetry import destinations
+    from tit_app.telemetry.destinations_edit import describe
 
-    rows = views.destination_rows(destinations.describe(), telemetry.status().destinations)
+    rows = views.destination_rows(describe(), telemetry.status().destinations)
     print(json.dumps(rows, indent=2) if args.json else "\n".join(views.destination_lines(rows)))
     return EXIT_OK
 
@@ -186,8 +181,8 @@ def cmd_validate_ga4(args) -> int:
     from tit_app.commands.telemetry_docs import example_event
     from tit_app.telemetry.exporters.ga4 import Ga4Exporter, validate_ga4
 
-    ga4 = next((getattr(e, "inner", e) for e in telemetry.engine().exporters()
-                if isinstance(getattr(e, "inner", e), Ga4Exporter)), None)
+    unwrapped = (getattr(e, "inner", e) for e in telemetry.engine().exporters())  # debug mode wraps them
+    ga4 = next((e for e in unwrapped if isinstance(e, Ga4Exporter)), None)
     if ga4 is None:
         return _fail("GA4 is not configured (set TIT_GA4_MEASUREMENT_ID and TIT_GA4_API_SECRET, "
                      "or `tit-app telemetry destination add ga4 --measurement-id G-...`)")

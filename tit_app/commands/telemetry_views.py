@@ -1,6 +1,6 @@
 """Plain-text and JSON views for `tit-app telemetry` (status, show, destination list).
 
-Nothing here prints a secret: destination URLs come from `destinations.describe()`,
+Nothing here prints a secret: destination URLs come from `destinations_edit.describe()`,
 which masks them, and payloads from `Exporter.preview`, which holds bodies only.
 """
 

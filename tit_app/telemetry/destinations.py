@@ -6,6 +6,8 @@
 
 Secrets come from `secrets` (environment or keyring). Nothing here raises on bad
 settings: `load_exporters` returns the problems, each naming the setting to fix.
+Showing and changing the settings (`tit-app telemetry destination ...`) is in
+`destinations_edit`.
 """
 
 from __future__ import annotations
@@ -17,17 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import envflags, paths, secrets
+from . import envflags, paths
 from .atomicfile import write_private
-from .destinations_build import BUILDERS, otlp_url
-from .destinations_edit import entry_for
+from .destinations_build import BUILDERS
 from .destinations_env import Setting, environment_layer, otel_disabled
 from .transport import ConfigError
 
 log = logging.getLogger(__name__)
 
 KINDS = ("ga4", "otlp", "sentry", "json")
-SECRET_OF = {"ga4": "ga4_api_secret", "otlp": "otlp_headers", "sentry": "sentry_dsn", "json": "json_token"}
 USER_FILE = "destinations.json"
 _USER_KEYS = {
     "ga4": ("enabled", "endpoint", "measurement_id"),
@@ -48,6 +48,10 @@ class ConfigProblem:
 
 def _problem(setting: str, message: str) -> ConfigProblem:
     return ConfigProblem(setting, message if message.startswith(setting) else f"{setting}: {message}")
+
+
+def is_enabled(settings: dict[str, Setting]) -> bool:
+    return settings.get("enabled", (False, ""))[0] is True
 
 
 # -- layers ----------------------------------------------------------------------------
@@ -128,7 +132,7 @@ def load_exporters() -> tuple[list, list[ConfigProblem]]:
         return [], [_problem("destinations", f"could not be read ({type(exc).__name__})")]
     exporters = []
     for kind, (settings, _source) in resolved.items():
-        if settings.get("enabled", (False, ""))[0] is not True:
+        if not is_enabled(settings):
             continue
         found: list[tuple[str, str]] = []
         try:
@@ -143,82 +147,3 @@ def load_exporters() -> tuple[list, list[ConfigProblem]]:
 
         exporters = [ConsoleExporter(e) for e in exporters] or [ConsoleExporter()]
     return exporters, problems
-
-
-# -- showing and editing ---------------------------------------------------------------
-
-
-def _display_url(kind: str, settings: dict[str, Setting]) -> str:
-    if kind == "ga4":
-        from .exporters.ga4 import DEFAULT_ENDPOINT
-
-        base = str(settings.get("endpoint", (DEFAULT_ENDPOINT, ""))[0]).rstrip("/")
-        measurement = settings.get("measurement_id", ("", ""))[0]
-        if not measurement:
-            return base
-        return f"{base}/mp/collect?measurement_id={measurement}&api_secret={secrets.mask(secrets.get_secret('ga4_api_secret'))}"
-    if kind == "otlp":
-        return otlp_url(settings)[0]
-    if kind == "sentry":
-        from .exporters.sentry_dsn import display_url
-
-        dsn = secrets.get_secret("sentry_dsn")
-        return display_url(dsn) if dsn else str(settings.get("url", ("", ""))[0])
-    return str(settings.get("url", ("", ""))[0])
-
-
-def describe() -> list[dict[str, Any]]:
-    """One entry per kind for `status` and `destination list`; secrets masked. Never raises."""
-    try:
-        resolved, _problems = resolve()
-    except Exception:
-        return []
-    entries = []
-    for kind, (settings, source) in resolved.items():
-        secret = SECRET_OF[kind]
-        entries.append({
-            "name": kind,
-            "kind": kind,
-            "url": _display_url(kind, settings),
-            "enabled": settings.get("enabled", (False, ""))[0] is True,
-            "source": source,
-            "secret": secrets.source(secret) or "not set",
-            "secret_name": secret,
-        })
-    return entries
-
-
-def add(kind: str, url: str, **options: Any) -> None:
-    """Enable a destination in destinations.json; secrets in `options` go to the keyring.
-
-    Raises ConfigError (bad value, names the setting) or secrets.SecretStoreError.
-    """
-    if kind not in KINDS:
-        raise ConfigError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
-    entry, secret = entry_for(kind, url, options)
-    if secret:
-        secrets.set_secret(SECRET_OF[kind], secret)
-    entries = read_user_file()
-    entries[kind] = entry
-    write_user_file(entries)
-
-
-def remove(name: str) -> list[str]:
-    """Turn a destination off in destinations.json and forget its keyring secret.
-
-    Returns notes for what is still in effect (e.g. an environment variable).
-    """
-    if name not in KINDS:
-        raise ConfigError(f"name: no destination called {name!r}; expected one of {', '.join(KINDS)}")
-    try:
-        entries = read_user_file()
-    except ConfigError:
-        entries = {}  # a damaged file is replaced rather than blocking the removal
-    entries[name] = {"enabled": False}
-    write_user_file(entries)
-    secrets.delete_secret(SECRET_OF[name])
-    resolved, _ = resolve()
-    settings, source = resolved[name]
-    if source == "environment" and settings.get("enabled", (False, ""))[0] is True:
-        return [f"{settings['enabled'][1]} is set in the environment and keeps {name} enabled"]
-    return []

@@ -27,8 +27,8 @@ class Outcome:
     rejected_count: int = 0
 
     @classmethod
-    def sent(cls, reason: str = "", retry_after: float | None = None) -> "Outcome":
-        return cls(SENT, reason, retry_after)
+    def sent(cls, reason: str = "") -> "Outcome":
+        return cls(SENT, reason)
 
     @classmethod
     def retry(cls, reason: str, retry_after: float | None = None) -> "Outcome":

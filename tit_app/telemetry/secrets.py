@@ -49,11 +49,7 @@ def from_environment(name: str) -> str | None:
     return None
 
 
-def get_secret(name: str) -> str | None:
-    """The secret from the environment, else the keyring, else None (never raises)."""
-    value = from_environment(name)
-    if value is not None:
-        return value
+def _from_keyring(name: str) -> str | None:
     global last_hint
     try:
         import keyring
@@ -65,11 +61,16 @@ def get_secret(name: str) -> str | None:
         return None
 
 
+def get_secret(name: str) -> str | None:
+    """The secret from the environment, else the keyring, else None (never raises)."""
+    return from_environment(name) or _from_keyring(name)
+
+
 def source(name: str) -> str | None:
     """"environment", "keyring" or None: where `get_secret` finds the value."""
     if from_environment(name) is not None:
         return "environment"
-    return "keyring" if get_secret(name) is not None else None
+    return "keyring" if _from_keyring(name) is not None else None
 
 
 def _usable_keyring():
@@ -111,8 +112,8 @@ def delete_secret(name: str) -> bool:
 
 def _why(exc: Exception) -> str:
     # Keyring messages can be long and technical; the class name and first line are enough.
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:120]
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
 
 
 def mask(value: str | None) -> str:

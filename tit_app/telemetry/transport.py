@@ -11,7 +11,7 @@ import ipaddress
 import json
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from .backoff import parse_retry_after
@@ -119,7 +119,6 @@ def post(
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
     *,
     retry_statuses: frozenset[int] = RETRY_STATUSES,
-    clock: Callable[[], float] = time.time,
 ) -> tuple[Outcome, Reply | None]:
     """POST `body`; return (outcome, the reply or None when there was none)."""
     import requests
@@ -136,7 +135,7 @@ def post(
     except requests.exceptions.RequestException as exc:
         # Refused, unreachable, TLS trouble, reset mid-response: all transient from here.
         return Outcome.retry(describe_exception(exc)), None
-    return classify(reply, retry_statuses, clock()), reply
+    return classify(reply, retry_statuses, time.time()), reply
 
 
 def _read(response: Any, deadline: float) -> Reply:

@@ -1,23 +1,37 @@
 """The one small interface every destination implements, and the shared HTTP plumbing.
 
 An exporter turns a batch of StoredEvents into one request body and reports an Outcome;
-it never raises. `HttpExporter` does the common part: refuse events that break the
-destination's rules one by one, split batches that would be too big or mix clients,
-POST, and close what it opened.
+it never raises. `HttpExporter` does the
+common part: refuse events that break the destination's rules one by one, split
+batches that would be too big or mix clients, POST, and close what it opened.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import replace
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from .. import transport
 from ..model import StoredEvent
 from ..outcome import DROP, RETRY, SENT, Outcome
 
 log = logging.getLogger(__name__)
+
+
+def compact_json(value: Any) -> bytes:
+    """UTF-8 JSON without spaces: the encoding every exporter sends."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret (of 4 characters or more) replaced by <secret>."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "<secret>")
+    return text
 
 
 class Exporter(ABC):
@@ -37,7 +51,11 @@ class Exporter(ABC):
 
     @abstractmethod
     def export(self, events: list[StoredEvent], now: float, timeout: float | None = None) -> Outcome:
-        """Send `events`; never raises. `timeout` caps connect plus read."""
+        """Send `events`; never raises (failures are Outcomes). `timeout` caps connect plus read.
+
+        The sender still guards every call, so an exporter from elsewhere that breaks this
+        promise costs only its own destination a retry.
+        """
 
     def close(self) -> None:
         """Release sockets; the exporter may be used again afterwards."""
@@ -88,7 +106,7 @@ class HttpExporter(Exporter):
     def export(self, events: list[StoredEvent], now: float, timeout: float | None = None) -> Outcome:
         try:
             return self._export(events, now, timeout)
-        except Exception as exc:  # an exporter bug must never reach the app
+        except Exception as exc:  # DESIGN §5: an exporter reports outcomes, it never raises
             log.warning("telemetry exporter %s failed", self.name, exc_info=True)
             return Outcome.retry(f"internal error in the {self.name} exporter ({type(exc).__name__})")
 
@@ -103,9 +121,12 @@ class HttpExporter(Exporter):
     def _send_parts(self, parts: list[list[StoredEvent]], now: float, timeout: float | None) -> Outcome:
         """Send each part in turn; after one must be retried, the rest wait too (no point hammering)."""
         results: list[tuple[list[StoredEvent], Outcome]] = []
+        failed: Outcome | None = None
         for part in parts:
-            failed = next((o for _, o in results if o.verdict is RETRY), None)
-            results.append((part, failed if failed else self._send_bounded(part, now, timeout)))
+            outcome = failed or self._send_bounded(part, now, timeout)
+            if outcome.verdict is RETRY:
+                failed = outcome
+            results.append((part, outcome))
         return combine(results)
 
     def _send_bounded(self, events: list[StoredEvent], now: float, timeout: float | None) -> Outcome:
@@ -135,10 +156,7 @@ class HttpExporter(Exporter):
         return ()
 
     def _redacted(self, outcome: Outcome) -> Outcome:
-        reason = outcome.reason
-        for secret in self.secret_values():
-            if secret and len(secret) >= 4:
-                reason = reason.replace(secret, "<secret>")
+        reason = redact(outcome.reason, self.secret_values())
         return outcome if reason == outcome.reason else replace(outcome, reason=reason)
 
     def close(self) -> None:

@@ -7,13 +7,12 @@ endpoint answers 2xx whatever it gets (GA-T4), so events are checked locally fir
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
 from ..model import StoredEvent
 from . import ga4_rules
-from .base import HttpExporter
+from .base import HttpExporter, compact_json, redact
 
 DEFAULT_ENDPOINT = "https://www.google-analytics.com"
 # We do not measure foreground time; GA4 needs a positive value to count the user as active (GA-P3).
@@ -37,13 +36,12 @@ def event_params(event: StoredEvent) -> dict[str, Any]:
 def encode_events(events: list[StoredEvent], now: float) -> bytes:
     # A clock that ran ahead must not put events in the future (GA-TS2): clamp to send time.
     latest_us = int(now * 1e6)
-    body = {
+    return compact_json({
         "client_id": events[0].client_id,
         "events": [
             {"name": e.name, "params": event_params(e), "timestamp_micros": min(e.time_us, latest_us)} for e in events
         ],
-    }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    })
 
 
 class Ga4Exporter(HttpExporter):
@@ -77,16 +75,13 @@ class Ga4Exporter(HttpExporter):
         return event.client_id  # GA-B1: one client per request
 
 
-def validate_ga4(base_url: str, measurement_id: str, api_secret: str, events: list[StoredEvent], now: float | None = None) -> list[str]:
+def validate_ga4(base_url: str, measurement_id: str, api_secret: str, events: list[StoredEvent], now: float) -> list[str]:
     """Local rule checks plus GA4's own validation server (GA-T3, GA-V1); [] means clean.
 
     The debug server ignores the keys (GA-T6), so this proves the payload, not the credentials.
     """
-    import time
-
     from .. import transport
 
-    now = time.time() if now is None else now
     messages = [f"{e.name}: {p}" for e in events if (p := ga4_rules.event_problem(e.name, event_params(e), e.time_us, now))]
     if not events:
         return messages
@@ -97,7 +92,7 @@ def validate_ga4(base_url: str, measurement_id: str, api_secret: str, events: li
             encode_events(events, now), {"Content-Type": "application/json"},
         )
         found = [f"validation server unreachable: {outcome.reason}"] if reply is None else _validation_messages(outcome, reply)
-        return messages + [m.replace(api_secret, "<secret>") if len(api_secret) >= 4 else m for m in found]
+        return messages + [redact(m, (api_secret,)) for m in found]
     finally:
         session.close()
 

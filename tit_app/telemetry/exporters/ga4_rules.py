@@ -16,7 +16,6 @@ MAX_EVENTS = 25  # GA-L1
 MAX_PARAMS = 25  # GA-L2
 MAX_BODY = 130_000  # GA-L9: stay below, counting bytes
 MAX_AGE_S = 72 * 3600.0  # GA-TS3
-FUTURE_SKEW_S = 60.0  # GA-TS2
 
 
 def event_problem(name: str, params: Mapping[str, Any], time_us: int, now: float) -> str | None:

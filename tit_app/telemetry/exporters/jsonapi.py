@@ -6,12 +6,11 @@ the same rule the other destinations follow.
 
 from __future__ import annotations
 
-import json
 from dataclasses import fields
 from typing import Any
 
 from ..model import StoredEvent
-from .base import HttpExporter
+from .base import HttpExporter, compact_json
 
 _FIELDS = tuple(f.name for f in fields(StoredEvent) if f.name != "frames")
 
@@ -25,8 +24,7 @@ def event_dict(event: StoredEvent) -> dict[str, Any]:
 
 
 def encode_json(events: list[StoredEvent]) -> bytes:
-    body = {"events": [event_dict(e) for e in events]}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact_json({"events": [event_dict(e) for e in events]})
 
 
 class JsonExporter(HttpExporter):
@@ -46,7 +44,7 @@ class JsonExporter(HttpExporter):
         return (self._token,) if self._token else ()
 
     def request_headers(self) -> dict[str, str]:
-        headers = {"Content-Type": "application/json"}
+        headers = super().request_headers()
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
         return headers

@@ -9,12 +9,11 @@ counted as dropped, never retried (OT-R2).
 from __future__ import annotations
 
 import gzip
-import json
 from typing import Any, Mapping
 
 from ..model import StoredEvent
 from ..outcome import SENT, Outcome
-from .base import HttpExporter
+from .base import HttpExporter, compact_json
 from .otlp_resource import key_values, resource_attributes, resource_key
 
 SCOPE_NAME = "tit_app.telemetry"
@@ -86,7 +85,7 @@ class OtlpExporter(HttpExporter):
             }
             for group in groups.values()
         ]
-        return json.dumps({"resourceLogs": resource_logs}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return compact_json({"resourceLogs": resource_logs})
 
     def _resource(self, event: StoredEvent) -> dict[str, Any]:
         return resource_attributes(event.client_id, event.system, self.service_name, self.resource_extra)
@@ -97,7 +96,7 @@ class OtlpExporter(HttpExporter):
         return tuple(sorted(parts, key=len, reverse=True))
 
     def request_headers(self) -> dict[str, str]:
-        headers = {**self._headers, "Content-Type": "application/json"}
+        headers = {**self._headers, **super().request_headers()}
         if self.compression == "gzip":
             headers["Content-Encoding"] = "gzip"
         return headers

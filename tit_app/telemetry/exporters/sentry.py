@@ -8,13 +8,13 @@ set when the envelope is built for sending, never stored (SE-E3).
 from __future__ import annotations
 
 import datetime
-import json
 import platform
 from typing import Any, Mapping
 
+from .. import transport
 from ..model import StoredEvent
 from ..outcome import DROP, Outcome
-from .base import HttpExporter
+from .base import HttpExporter, compact_json
 from .sentry_dsn import Dsn
 from .sentry_ratelimit import RateLimits
 
@@ -28,10 +28,6 @@ CATEGORIES = ("error", "default")
 def rfc3339(seconds: float) -> str:
     moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _compact(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def is_exception(event: StoredEvent) -> bool:
@@ -114,10 +110,10 @@ def envelope(event: StoredEvent, now: float) -> bytes:
     """Envelope header, item header, payload, each on its own line (SE-E1..E4)."""
     from tit_app import __version__
 
-    payload = _compact(event_payload(event))
+    payload = compact_json(event_payload(event))
     header = {"event_id": event.event_id, "sent_at": rfc3339(now), "sdk": {"name": "tit-app", "version": __version__}}
     item = {"type": "event", "length": len(payload), "content_type": "application/json"}
-    return b"\n".join((_compact(header), _compact(item), payload)) + b"\n"
+    return b"\n".join((compact_json(header), compact_json(item), payload)) + b"\n"
 
 
 class SentryExporter(HttpExporter):
@@ -144,9 +140,8 @@ class SentryExporter(HttpExporter):
         return tuple(v for v in (self._dsn.public_key, self._dsn.secret_key) if v)
 
     def request_headers(self) -> dict[str, str]:
-        from ..transport import user_agent
-
-        return {"Content-Type": "application/x-sentry-envelope", "X-Sentry-Auth": self._dsn.auth_header(user_agent())}
+        auth = self._dsn.auth_header(transport.user_agent())
+        return {"Content-Type": "application/x-sentry-envelope", "X-Sentry-Auth": auth}
 
     def before_send(self, events: list[StoredEvent], now: float) -> Outcome | None:
         event = events[0]
