@@ -2,9 +2,9 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_responsiveness.py
 
-Scenarios: a bare Qt event loop (the machine's noise floor); the window idle; an mTI simulation computing in its worker thread; and that
-plus the telemetry SendWorker blocked in a POST to a local server that takes 2 s per
-request. Everything runs in a throw-away telemetry home; the only socket is 127.0.0.1.
+Scenarios: a bare Qt event loop (the machine's noise floor); the window idle; the telemetry
+SendWorker blocked in a POST to a local server that takes 2 s per request; an mTI
+simulation computing in its worker thread; and both at once. Everything runs in a throw-away telemetry home; the only socket is 127.0.0.1.
 Target: max lateness ≤ 5 ms.
 """
 
@@ -47,25 +47,25 @@ class SlowCollector(BaseHTTPRequestHandler):
         pass
 
 
-def pump(app, seconds: float) -> None:
+def pump(seconds: float) -> None:
     """Run the real event loop for a while (as the app does), not a processEvents polling loop."""
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec_()
 
 
-def measure(app) -> TickProbe:
+def measure() -> TickProbe:
     probe = TickProbe(TICK_MS)
     probe.start()
-    pump(app, MEASURE_S)
+    pump(MEASURE_S)
     probe.stop()
     return probe
 
 
-def start_big_simulation(window):
-    window.operations.setCurrentRow(1)  # Simulate mTI
-    panel = window.current_panel()
-    next(f for f in panel.form.fields if f.label == "Slice").size.setValue(1024)  # several seconds of work
+def run_mti(window, size: int):
+    """Start Simulate mTI on a `size`² slice (1024 is several seconds of work)."""
+    panel = window.panel("sim_mti")
+    next(f for f in panel.form.fields if f.label == "Slice").size.setValue(size)
     panel.run()
     return panel
 
@@ -76,36 +76,35 @@ def queue_and_send(shell) -> None:
     shell.service.send_now()  # the worker now waits 2 s for each POST
 
 
-def warm_up(app, shell, window) -> None:
+def warm_up(shell, window) -> None:
     """Wait for the SendWorker's start-up and run the operation once small: the scenarios measure
     the steady state, not first imports (which, without .pyc files, compile while holding the GIL)."""
     while shell.service.snapshot.taken_at == 0:
-        pump(app, 0.05)
-    panel = window.panel("sim_mti")
-    next(f for f in panel.form.fields if f.label == "Slice").size.setValue(64)
-    panel.run()
-    pump(app, 1.0)
+        pump(0.05)
+    run_mti(window, 64)
+    pump(1.0)
 
 
-def run_scenarios(app) -> list[tuple[str, TickProbe]]:
+def run_scenarios() -> list[tuple[str, TickProbe]]:
     from tit_app.ui.shell import DesktopShell
 
-    results = [("bare event loop", measure(app))]  # the machine's own noise, before tit_app does anything
+    results = [("bare event loop", measure())]  # the machine's own noise, before tit_app does anything
     shell = DesktopShell()
     shell.start()
     window = shell.show_window()
     try:
-        warm_up(app, shell, window)
-        results.append(("idle window", measure(app)))
+        warm_up(shell, window)
+        results.append(("idle window", measure()))
         queue_and_send(shell)
-        results.append(("slow send", measure(app)))
-        panel = start_big_simulation(window)
-        pump(app, 2.5)  # let the slow send finish first
-        results.append(("mTI computing", measure(app)))
+        results.append(("slow send", measure()))
+        window.operations.setCurrentRow(window.panels.index(window.panel("sim_mti")))  # the big run in view
+        panel = run_mti(window, 1024)
+        pump(2.5)  # let the slow send finish first
+        results.append(("mTI computing", measure()))
         queue_and_send(shell)
-        results.append(("mTI + slow send", measure(app)))
+        results.append(("mTI + slow send", measure()))
         panel.cancel()
-        pump(app, SERVER_DELAY_S + 0.5)  # let the last slow POST finish: quitting then waits for nothing
+        pump(SERVER_DELAY_S + 0.5)  # let the last slow POST finish: quitting then waits for nothing
     finally:
         shell.shutdown()
         window.close()
@@ -113,13 +112,13 @@ def run_scenarios(app) -> list[tuple[str, TickProbe]]:
 
 
 def main() -> int:
-    app = application()
+    application()
     server = ThreadingHTTPServer(("127.0.0.1", 0), SlowCollector)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     env = {"TIT_JSON_ENDPOINT": f"http://127.0.0.1:{server.server_address[1]}/events"}
     with tempfile.TemporaryDirectory() as home, isolated_telemetry(Path(home), consent=True, env=env):
-        results = run_scenarios(app)
+        results = run_scenarios()
     server.shutdown()
     print(f"GUI-thread lateness of a {TICK_MS} ms timer, {MEASURE_S:g} s per scenario (target: max ≤ {TARGET_MAX_MS:g} ms)")
     print(f"{'scenario':<18}{'ticks':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")

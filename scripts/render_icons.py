@@ -15,8 +15,9 @@ from PyQt5.QtCore import QRectF, Qt
 from PyQt5.QtGui import QGuiApplication, QImage, QPainter
 from PyQt5.QtSvg import QSvgRenderer
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
-SIZES = (16, 32, 48, 64, 128, 256)
+from tit_app.ui.assets import APP_ICON_SIZES  # the sizes the app loads, so every one exists
+
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"  # the source tree, not an installed copy
 
 
 def render(svg: Path, size: int) -> QImage:
@@ -35,7 +36,7 @@ def render(svg: Path, size: int) -> QImage:
 def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # QPainter needs an application
     source = ICONS / "tit-app.svg"
-    for size in SIZES:
+    for size in APP_ICON_SIZES:
         target = ICONS / f"tit-app-{size}.png"
         if not render(source, size).save(str(target), "PNG"):
             raise SystemExit(f"could not write {target}")

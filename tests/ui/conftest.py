@@ -6,7 +6,7 @@ import json
 import os
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -17,7 +17,7 @@ os.environ["TIT_TELEMETRY_STRICT"] = "1"  # undeclared events fail loudly
 from PyQt5.QtCore import QTimer  # noqa: E402
 from PyQt5.QtWidgets import QApplication  # noqa: E402
 
-from tit_app.telemetry.api import engine  # noqa: E402
+from tit_app import telemetry  # noqa: E402
 from tit_app.telemetry.testing import isolated_telemetry  # noqa: E402
 from tit_app.ui.app import configure_application  # noqa: E402
 from tit_app.ui.consent_dialog import ConsentDialog  # noqa: E402
@@ -28,6 +28,11 @@ from tit_app.ui.telemetry_service import TelemetryService  # noqa: E402
 def fast_intervals(send_ms: int = 3_600_000):
     """Persist quickly; never send on a timer unless a test asks (it uses Send now)."""
     return Intervals(persist_ms=50, send_ms=send_ms, first_send_ms=send_ms)
+
+
+def set_slice_size(panel, size: int) -> None:
+    """Points per side of an operation panel's slice (1024 keeps a run busy for seconds)."""
+    next(f for f in panel.form.fields if f.label == "Slice").size.setValue(size)
 
 
 def answer_when_shown(button_name: str) -> None:
@@ -52,21 +57,12 @@ def _app_style(qapp):
 @pytest.fixture
 def telemetry_env(tmp_path):
     """Call `telemetry_env(consent=True, env={...})` to enter an isolated home; it is left at teardown."""
-    contexts = []
+    with ExitStack() as stack:
 
-    @contextmanager
-    def enter(consent=None, env=None, level="usage"):
-        with isolated_telemetry(tmp_path / "home", consent=consent, level=level, env=env) as isolated:
-            yield isolated
+        def start(consent=None, env=None, level="usage"):
+            return stack.enter_context(isolated_telemetry(tmp_path / "home", consent=consent, level=level, env=env))
 
-    def start(consent=None, env=None, level="usage"):
-        context = enter(consent, env, level)
-        contexts.append(context)
-        return context.__enter__()
-
-    yield start
-    while contexts:
-        contexts.pop().__exit__(None, None, None)
+        yield start
 
 
 @pytest.fixture
@@ -78,7 +74,7 @@ def service_factory(qtbot, telemetry_env):
     started = []
 
     def start(intervals=None):
-        service = TelemetryService(engine(), intervals or fast_intervals())
+        service = TelemetryService(telemetry.engine(), intervals or fast_intervals())
         with qtbot.waitSignal(service.pending_changed, timeout=5000):
             service.start()
         started.append(service)

@@ -8,10 +8,9 @@ import pytest
 from PyQt5.QtGui import QKeySequence
 from PyQt5.QtWidgets import QApplication
 
-from tests.ui.conftest import answer_when_shown, fast_intervals
+from tests.ui.conftest import answer_when_shown, fast_intervals, set_slice_size
 from tit_app import telemetry
 from tit_app.telemetry import paths
-from tit_app.telemetry.api import engine
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogDialog
 from tit_app.ui.session import SessionTracker
@@ -38,7 +37,7 @@ def shell(telemetry_env, qtbot):
 
 def test_start_up_and_quit_in_the_required_order(shell, qtbot):
     app_shell = shell(consent=True)
-    eng = engine()
+    eng = telemetry.engine()
     assert eng.external_driver and eng.driver is app_shell.service and eng.interface == "gui"
     window = app_shell.show_window()
     qtbot.waitUntil(lambda: app_shell.service.snapshot.pending_total == 2, timeout=5000)  # first_run, app_launch
@@ -57,7 +56,7 @@ def test_a_first_yes_counts_this_launch(shell):
     answer_when_shown("enable_button")
     assert app_shell.ask_consent() is True
     app_shell.show_window()
-    engine().persist()
+    telemetry.engine().persist()
     assert [e.name for e in stored_events()] == ["first_run", "app_launch"]
 
 
@@ -84,7 +83,7 @@ def test_run_and_cancel_from_the_keyboard_actions(shell, qtbot):
     window = shell().show_window()
     window.operations.setCurrentRow(1)  # Simulate mTI
     panel = window.current_panel()
-    next(f for f in panel.form.fields if f.label == "Slice").size.setValue(1024)
+    set_slice_size(panel, 1024)
     window.run_action.trigger()
     assert panel.is_running()
     qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=10_000)
@@ -127,5 +126,5 @@ def test_screenshots_render_in_a_sandbox(telemetry_env, tmp_path):
     names = {p.name for p in out.glob("*.png")}
     assert {"main-window.png", "consent-dialog.png", "privacy-page.png", "privacy-page@2x.png"} <= names
     assert all(p.stat().st_size > 5000 for p in out.glob("*.png"))
-    assert not engine().config().consent_shown  # the user's own settings were not touched
+    assert not telemetry.engine().config().consent_shown  # the user's own settings were not touched
     assert telemetry.pending() == []

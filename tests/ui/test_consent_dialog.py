@@ -8,7 +8,7 @@ from PyQt5.QtWidgets import QApplication
 
 from tests.ui.conftest import answer_when_shown
 from tit_app import telemetry
-from tit_app.telemetry.api import engine
+from tit_app.telemetry.api import reset_engine
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogDialog
 from tit_app.ui.consent_dialog import TITLE, ConsentDialog, ask_consent, consent_needed
@@ -21,7 +21,7 @@ def test_the_dialog_is_asked_exactly_once(telemetry_env):
     assert ask_consent() is False
     assert not consent_needed()
     assert ask_consent() is None  # returns at once: nothing is shown the second time
-    telemetry.api.reset_engine()  # a new session reads the saved answer
+    reset_engine()  # a new session reads the saved answer
     assert not consent_needed()
 
 
@@ -53,7 +53,7 @@ def test_declining_records_nothing_and_is_remembered(telemetry_env, qtbot, how):
     assert dialog.agreed is False
     assert not dialog.isVisible()
     assert not telemetry.is_enabled()
-    assert engine().config().consent_shown
+    assert telemetry.engine().config().consent_shown
     telemetry.track_event("app_launch")
     assert stored_events() == []
 
@@ -80,7 +80,7 @@ def test_what_exactly_is_sent_opens_the_catalog(telemetry_env, qtbot):
     catalogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, CatalogDialog) and w.isVisible()]
     assert len(catalogs) == 1
     model = catalogs[0].view.table.model()
-    assert model.rowCount() == len(engine().catalog.events)
+    assert model.rowCount() == len(telemetry.engine().catalog.events)
     catalogs[0].close()
     dialog.no_button.click()
 

@@ -8,10 +8,14 @@ import pytest
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QAbstractSpinBox, QLineEdit
 
+from tests.ui.conftest import set_slice_size
+from tit_app import telemetry
 from tit_app.telemetry.testing import stored_events
+from tit_app.ui.main_window import MainWindow
 from tit_app.ui.op_runner import run_in_thread
 from tit_app.ui.operation_panel import OperationPanel
 from tit_app.ui.operations import BY_NAME, OPERATIONS
+from tit_app.ui.telemetry_service import TelemetryService
 
 
 def operation_events(name: str) -> list[dict]:
@@ -29,15 +33,10 @@ def run_to_end(qtbot, panel: OperationPanel, timeout_ms: int = 20_000) -> None:
     qtbot.waitUntil(lambda: not panel.is_running(), timeout=timeout_ms)
 
 
-def small_slice(panel: OperationPanel, size: int = 32) -> None:
-    slice_field = next(f for f in panel.form.fields if f.label == "Slice")
-    slice_field.size.setValue(size)
-
-
 def test_a_run_records_start_and_success_with_safe_params_only(telemetry_env, qtbot):
     telemetry_env(consent=True)
     panel = make_panel(qtbot, BY_NAME["sim_ti"])
-    small_slice(panel)
+    set_slice_size(panel, 32)
     run_to_end(qtbot, panel)
     start, success = operation_events("sim_ti")
     assert start["status"] == "start" and success["status"] == "success"
@@ -71,7 +70,7 @@ def test_a_failing_run_records_an_error(telemetry_env, qtbot):
 def test_cancel_stops_the_run_and_records_cancelled(telemetry_env, qtbot):
     telemetry_env(consent=True)
     panel = make_panel(qtbot, BY_NAME["sim_mti"])
-    small_slice(panel, 1024)  # several seconds of work
+    set_slice_size(panel, 1024)  # several seconds of work
     assert panel.run()
     qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=10_000)
     with qtbot.waitSignal(panel.handle.cancelled, timeout=5000):
@@ -98,7 +97,7 @@ def test_invalid_parameters_are_reported_beside_their_field_and_nothing_runs(tel
     assert message in panel.form.error_text()
     assert getattr(pair2, editor).property("invalid") is True
     assert operation_events("sim_ti") == []  # no start, and above all no error event
-    getattr(pair2, field).setText("P8") if isinstance(value, str) else target.setValue(1.0)
+    target.setText("P8") if isinstance(value, str) else target.setValue(1.0)
     run_to_end(qtbot, panel)
     assert panel.form.error_text() == "" and getattr(pair2, editor).property("invalid") is False
 
@@ -118,7 +117,7 @@ def test_searches_record_only_their_declared_params(telemetry_env, qtbot):
     for name, expected in (("flex_search", {"budget": 500, "restarts": 4}),
                            ("ex_search", {"n_electrodes": 20, "n_combinations": 14535})):
         panel = make_panel(qtbot, BY_NAME[name])
-        small_slice(panel)
+        set_slice_size(panel, 32)
         run_to_end(qtbot, panel)
         start, success = operation_events(name)
         assert success["status"] == "success"
@@ -156,15 +155,11 @@ def test_every_editor_has_an_accessible_name(telemetry_env, qtbot):
 
 def test_the_ranking_sorts_and_opens_a_montage_as_a_simulation(telemetry_env, qtbot, qtmodeltester):
     telemetry_env(consent=True)
-    from tit_app.telemetry.api import engine
-    from tit_app.ui.main_window import MainWindow
-    from tit_app.ui.telemetry_service import TelemetryService
-
-    window = MainWindow(TelemetryService(engine()))  # not started: this test needs no delivery
+    window = MainWindow(TelemetryService(telemetry.engine()))  # not started: this test needs no delivery
     qtbot.addWidget(window)
     panel = window.panel("ex_search")
     panel.form.fields[0].edit.setText("F7 F8 P7 P8 T7 T8 Cz Oz")
-    small_slice(panel)
+    set_slice_size(panel, 32)
     run_to_end(qtbot, panel)
     ranking = panel.results.ranking
     qtmodeltester.check(ranking.model, force_py=True)

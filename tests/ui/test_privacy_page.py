@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from tit_app import telemetry
-from tit_app.telemetry.api import engine
 from tit_app.telemetry.model import Delivery, PendingEvent
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogModel
@@ -21,7 +20,7 @@ def record_some_events() -> None:
     telemetry.track_event("app_launch")
     with telemetry.track_operation("sim_ti", plane="axial", grid_size=64):
         pass
-    engine().persist()
+    telemetry.engine().persist()
 
 
 def open_page(qtbot, service) -> PrivacyPage:
@@ -35,10 +34,19 @@ def wait_for_rows(qtbot, page: PrivacyPage, rows: int) -> None:
     qtbot.waitUntil(lambda: page.pending.model.rowCount() == rows, timeout=5000)
 
 
+def page_with_events(telemetry_env, service_factory, qtbot, env=None) -> PrivacyPage:
+    """Consent given, four events recorded (first_run, app_launch, sim_ti start and success) and listed."""
+    telemetry_env(consent=True, env=env)
+    record_some_events()
+    page = open_page(qtbot, service_factory())
+    wait_for_rows(qtbot, page, 4)
+    return page
+
+
 def test_pending_table_model_passes_the_model_tester(telemetry_env, qtmodeltester):
     telemetry_env(consent=True)
     record_some_events()
-    snapshot = take_snapshot(engine())
+    snapshot = take_snapshot(telemetry.engine())
     retrying = PendingEvent(snapshot.pending[0].event,
                             (Delivery("json", "pending", 2, snapshot.taken_at + 60, "HTTP 503"),))
     model = PendingEventsModel()
@@ -55,14 +63,11 @@ def test_pending_table_model_passes_the_model_tester(telemetry_env, qtmodelteste
 
 
 def test_turning_sharing_off_purges_and_empties_the_table(telemetry_env, service_factory, qtbot):
-    telemetry_env(consent=True)
-    record_some_events()
-    page = open_page(qtbot, service_factory())
-    wait_for_rows(qtbot, page, 4)
+    page = page_with_events(telemetry_env, service_factory, qtbot)
     page.controls.toggle.click()
     assert page.pending.model.rowCount() == 0  # at once, before any snapshot arrives
     assert not telemetry.is_enabled()
-    assert engine().store.pending_count() == 0
+    assert telemetry.engine().store.pending_count() == 0
     assert page.controls.reason.text() == telemetry.status().reason
     assert not page.controls.level.isEnabled()
 
@@ -90,10 +95,7 @@ def test_the_level_can_be_lowered_to_errors_only(telemetry_env, service_factory,
 
 def test_selecting_an_event_shows_the_exact_payload(telemetry_env, service_factory, qtbot, http_collector):
     _, url = http_collector
-    telemetry_env(consent=True, env={"TIT_JSON_ENDPOINT": url})
-    record_some_events()
-    page = open_page(qtbot, service_factory())
-    wait_for_rows(qtbot, page, 4)
+    page = page_with_events(telemetry_env, service_factory, qtbot, env={"TIT_JSON_ENDPOINT": url})
     page.pending.table.selectRow(0)
     text = page.pending.preview.toPlainText()
     event = page.pending.model.row_item(0).event
@@ -104,10 +106,7 @@ def test_selecting_an_event_shows_the_exact_payload(telemetry_env, service_facto
 
 
 def test_without_destinations_the_stored_event_is_shown(telemetry_env, service_factory, qtbot):
-    telemetry_env(consent=True)
-    record_some_events()
-    page = open_page(qtbot, service_factory())
-    wait_for_rows(qtbot, page, 4)
+    page = page_with_events(telemetry_env, service_factory, qtbot)
     page.pending.table.selectRow(1)
     text = page.pending.preview.toPlainText()
     assert text.startswith(NO_DESTINATION)
@@ -123,10 +122,7 @@ def test_a_configuration_error_is_shown_naming_its_setting(telemetry_env, servic
 
 
 def test_delete_selected_and_delete_all(telemetry_env, service_factory, qtbot):
-    telemetry_env(consent=True)
-    record_some_events()
-    page = open_page(qtbot, service_factory())
-    wait_for_rows(qtbot, page, 4)
+    page = page_with_events(telemetry_env, service_factory, qtbot)
     page.pending.table.selectRow(0)
     doomed = page.pending.selected_ids()
     page.pending.delete_button.click()
@@ -144,7 +140,7 @@ def test_reset_id_and_export(telemetry_env, service_factory, qtbot, tmp_path):
     page = open_page(qtbot, service_factory())
     before = page.client_id.text()
     page.reset_button.click()
-    assert page.client_id.text() == engine().config().client_id != before
+    assert page.client_id.text() == telemetry.engine().config().client_id != before
     target = tmp_path / "export.json"
     assert page.export(str(target))
     data = json.loads(target.read_text())

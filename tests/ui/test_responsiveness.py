@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.ui.conftest import set_slice_size
 from tit_app import telemetry
 from tit_app.ui.operation_panel import OperationPanel
 from tit_app.ui.operations import BY_NAME
@@ -18,7 +19,7 @@ def test_a_gui_timer_is_never_late_under_load(telemetry_env, service_factory, ht
     service = service_factory()
     panel = OperationPanel(BY_NAME["sim_mti"])
     qtbot.addWidget(panel)
-    next(f for f in panel.form.fields if f.label == "Slice").size.setValue(1024)
+    set_slice_size(panel, 1024)
     assert panel.run()
     qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=10_000)
     telemetry.track_event("app_launch")

@@ -33,22 +33,19 @@ LEVEL_NOTE = (
 )
 
 
+def _catalog(catalog=None):
+    """The given catalog, or the engine's: the one events are validated against."""
+    return catalog if catalog is not None else telemetry.engine().catalog
+
+
 class CatalogModel(RowsTableModel):
     HEADERS = ("Event", "Level", "What it means", "Parameters")
 
     def __init__(self, catalog=None, parent=None) -> None:
         super().__init__(parent)
-        catalog = catalog if catalog is not None else telemetry.engine().catalog
-        self.set_rows(catalog.events.values())
+        self.set_rows(_catalog(catalog).events.values())
 
-    def cell_text(self, item, column: int) -> str:
-        return self._text(item, column)
-
-    def cell_tooltip(self, item, column: int) -> str | None:
-        return self._param_tooltip(item) if column == 3 else None
-
-    @staticmethod
-    def _text(spec, column: int) -> str:
+    def cell_text(self, spec, column: int) -> str:
         if column == 0:
             return spec.name
         if column == 1:
@@ -57,23 +54,22 @@ class CatalogModel(RowsTableModel):
             return spec.description
         return ", ".join(spec.params) or "—"
 
-    @staticmethod
-    def _param_tooltip(spec) -> str | None:
-        if not spec.params:
+    def cell_tooltip(self, spec, column: int) -> str | None:
+        if column != 3 or not spec.params:
             return None
         rows = "".join(f"<li><b>{escape(p.name)}</b>: {escape(p.description)}</li>" for p in spec.params.values())
         return f"<ul style='margin:0'>{rows}</ul>"
 
 
 def never_collected_html(catalog=None) -> str:
-    catalog = catalog if catalog is not None else telemetry.engine().catalog
+    catalog = _catalog(catalog)
     items = "".join(f"<li>{escape(item)}</li>" for item in catalog.never_collected)
     return f"<b>Never collected</b><ul style='margin-top:4px'>{items}</ul>"
 
 
 def catalog_html(catalog=None) -> str:
     """The whole catalog as a readable page: each event, its level, what it means and carries."""
-    catalog = catalog if catalog is not None else telemetry.engine().catalog
+    catalog = _catalog(catalog)
     parts = [f"<p>{LEVEL_NOTE}</p>"]
     for spec in catalog.events.values():
         params = ", ".join(f"<code>{escape(p)}</code>" for p in spec.params)

@@ -12,6 +12,7 @@ from PyQt5.QtCore import pyqtSignal
 from PyQt5.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel
 
 from tit_app import telemetry
+from tit_app.ui.widgets import restyle
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ class ConsentControls(QGroupBox):
         self.toggle.setEnabled(can_change)
         self.level.setEnabled(can_change and self.toggle.isChecked())
         self.reason.setText(decision.reason if decision is not None else "Off: usage statistics are unavailable.")
-        self.setProperty("sharing", "on" if self.toggle.isChecked() else "off")
+        sharing = "on" if self.toggle.isChecked() else "off"
+        if self.property("sharing") != sharing:
+            self.setProperty("sharing", sharing)
+            restyle(self.reason)  # its look depends on this property (style.qss)
 
     def _apply(self) -> None:
         enabled = self.toggle.isChecked()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout
 
 from tit_app import telemetry
@@ -43,8 +43,6 @@ def save_answer(agreed: bool) -> bool:
 
 
 class ConsentDialog(QDialog):
-    answered = pyqtSignal(bool)
-
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.agreed: bool | None = None
@@ -100,7 +98,6 @@ class ConsentDialog(QDialog):
         if self.agreed is None:  # the first answer counts; closing after a click changes nothing
             self.agreed = agreed
             self.saved = save_answer(agreed)
-            self.answered.emit(agreed)
         super().done(QDialog.Accepted if self.agreed else QDialog.Rejected)
 
     def reject(self) -> None:

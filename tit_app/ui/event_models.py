@@ -18,19 +18,20 @@ EVENT_ID_ROLE = Qt.UserRole + 1
 class SnapshotTableModel(RowsTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._snapshot = EMPTY
+        self.snapshot = EMPTY
 
     def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
-        self._snapshot = snapshot
+        self.snapshot = snapshot
         self.set_rows(self._rows_of(snapshot))
 
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         raise NotImplementedError
 
+    def _event_id(self, item) -> str:
+        raise NotImplementedError
+
     def cell_data(self, item, column: int, role: int):
-        if role == EVENT_ID_ROLE:
-            return item.event.event_id if hasattr(item, "event") else item.event_id
-        return None
+        return self._event_id(item) if role == EVENT_ID_ROLE else None
 
 
 class PendingEventsModel(SnapshotTableModel):
@@ -40,10 +41,13 @@ class PendingEventsModel(SnapshotTableModel):
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         return snapshot.pending
 
+    def _event_id(self, item) -> str:
+        return item.event.event_id
+
     def cell_text(self, item, column: int) -> str:
         event = item.event
         if column == 0:
-            return clock_time(event.time_us / 1e6, self._snapshot.taken_at or None)
+            return clock_time(event.time_us / 1e6, self.snapshot.taken_at or None)
         if column == 1:
             return event.name
         if column == 2:
@@ -56,22 +60,20 @@ class PendingEventsModel(SnapshotTableModel):
 
     def _targets(self, item) -> list[str]:
         """Destinations this event is queued for: configured ones accepting its level."""
-        return [d.name for d in self._snapshot.destinations if item.event.level in d.levels]
+        return [d.name for d in self.snapshot.destinations if item.event.level in d.levels]
 
     def _destinations_text(self, item) -> str:
         targets = self._targets(item)
         if not targets:
-            return "none configured" if not self._snapshot.destinations else "none for this level"
-        done = {d.destination for d in item.deliveries if d.state == "done"}
+            return "none configured" if not self.snapshot.destinations else "none for this level"
+        done = self._done(item)
         return ", ".join(f"{name} ✓" if name in done else name for name in targets)
 
     def _next_try(self, item) -> str:
-        targets = set(self._targets(item))
-        if not targets:
-            return "—"
+        done = self._done(item)
         waiting = {d.destination: d.next_attempt for d in item.deliveries if d.state == "pending"}
-        due = [waiting.get(name, 0.0) for name in targets if name not in self._done(item)]
-        return relative_future(min(due), self._snapshot.taken_at) if due else "—"
+        due = [waiting.get(name, 0.0) for name in self._targets(item) if name not in done]
+        return relative_future(min(due), self.snapshot.taken_at) if due else "—"
 
     @staticmethod
     def _done(item) -> set[str]:
@@ -88,9 +90,12 @@ class SentEventsModel(SnapshotTableModel):
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         return snapshot.history
 
+    def _event_id(self, item) -> str:
+        return item.event_id
+
     def cell_text(self, item, column: int) -> str:
         if column == 0:
-            return clock_time(item.at, self._snapshot.taken_at or None)
+            return clock_time(item.at, self.snapshot.taken_at or None)
         if column == 1:
             return item.name
         if column == 2:

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the tables: times, durations, counts."""
+"""Small text helpers shared by the tables: times and durations."""
 
 from __future__ import annotations
 
@@ -35,7 +35,3 @@ def seconds(value: float | None) -> str:
     if value < 120:
         return f"{value:.2f} s"
     return f"{value / 60:.1f} min"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

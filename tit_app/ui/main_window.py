@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QSize, Qt, pyqtSignal
+from PyQt5.QtCore import QSize, Qt
 from PyQt5.QtGui import QKeySequence
 from PyQt5.QtWidgets import (
     QAction,
@@ -34,8 +34,6 @@ ABOUT = (
 
 
 class MainWindow(QMainWindow):
-    closed = pyqtSignal()
-
     def __init__(self, service, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -130,9 +128,7 @@ class MainWindow(QMainWindow):
         return next(p for p in self.panels if p.spec.name == name)
 
     def cancel_current(self) -> None:
-        for panel in self.panels:
-            if panel.is_running() and panel is self.current_panel():
-                panel.cancel()
+        self.current_panel().cancel()  # does nothing unless it is running
 
     def open_simulation(self, values: dict) -> None:
         panel = self.panel("sim_ti")
@@ -159,4 +155,3 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         window_state.save(self)
         super().closeEvent(event)
-        self.closed.emit()

@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Mapping
 
-from PyQt5 import sip
 from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
 from tit_app import telemetry
 from tit_app.ops.progress import Cancelled as OpCancelled
 from tit_app.ops.progress import CancelToken
+from tit_app.ui.threads import abandon
 
 log = logging.getLogger(__name__)
-
-_abandoned: list = []  # runs that ignored a cancel at exit; kept alive until the process ends
 
 
 class OperationWorker(QObject):
@@ -103,9 +101,7 @@ class OperationHandle(QObject):
         self.cancel()
         if self._thread.wait(int(timeout_s * 1000)):
             return True
-        sip.transferto(self._thread, None)
-        sip.transferto(self._worker, None)
-        _abandoned.append((self._thread, self._worker))
+        abandon(self._thread, self._worker)
         return False
 
 

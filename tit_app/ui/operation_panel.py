@@ -19,13 +19,12 @@ from tit_app.ui.op_runner import OperationHandle, run_in_thread
 from tit_app.ui.operations import OperationSpec
 from tit_app.ui.param_form import ParamForm
 from tit_app.ui.result_view import ResultView
-from tit_app.ui.widgets import make_button
+from tit_app.ui.widgets import hint_label, make_button, restyle
 
 FORM_WIDTH = 372
 
 
 class OperationPanel(QWidget):
-    run_started = pyqtSignal(str)  # the operation's title
     run_ended = pyqtSignal(str)  # a one-line outcome for the status bar
     simulation_requested = pyqtSignal(dict)  # form values for Simulate TI
 
@@ -58,9 +57,7 @@ class OperationPanel(QWidget):
     def _build_layout(self) -> None:
         title = QLabel(self.spec.title)
         title.setObjectName("panelTitle")
-        summary = QLabel(self.spec.summary)
-        summary.setObjectName("hintLabel")
-        summary.setWordWrap(True)
+        summary = hint_label(self.spec.summary)
         form_box = QWidget()
         form_layout = QVBoxLayout(form_box)
         form_layout.setContentsMargins(0, 0, 6, 0)
@@ -114,8 +111,9 @@ class OperationPanel(QWidget):
             return False
         self._params = params
         self._started = time.monotonic()
-        self.handle = run_in_thread(with_picture(self.spec.run, self.results.heatmap.display_side()), params, op_name=self.spec.name,
-                                    safe_params=self.spec.safe_params(params), parent=self)
+        job = with_picture(self.spec.run, self.results.heatmap.display_side())
+        self.handle = run_in_thread(job, params, op_name=self.spec.name, safe_params=self.spec.safe_params(params),
+                                    parent=self)
         self.handle.progress.connect(self._progressed)
         self.handle.finished.connect(self._finished)
         self.handle.failed.connect(self._failed)
@@ -124,7 +122,6 @@ class OperationPanel(QWidget):
         self.progress.setValue(0)
         self.state.setText("Running…")
         self._set_running(True)
-        self.run_started.emit(self.spec.title)
         return True
 
     def _progressed(self, percent: int) -> None:
@@ -155,8 +152,7 @@ class OperationPanel(QWidget):
     def _report(self, text: str, error: bool = False) -> None:
         self.state.setText(text)
         self.state.setProperty("error", error)
-        self.state.style().unpolish(self.state)
-        self.state.style().polish(self.state)
+        restyle(self.state)
         self.run_ended.emit(f"{self.spec.title}: {text}")
 
     def _ended(self) -> None:

@@ -60,6 +60,18 @@ def number_box(value: float, low: float, high: float, suffix: str, accessible: s
     return box
 
 
+def int_box(value: int, low: int, high: int, accessible: str, suffix: str = "", step: int = 1) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setAccessibleName(accessible)
+    box.setAlignment(Qt.AlignRight)
+    box.setMinimumWidth(90)
+    return box
+
+
 def without_buttons(box) -> None:
     box.setButtonSymbols(QDoubleSpinBox.NoButtons)
     box.setProperty("buttons", "none")
@@ -70,13 +82,7 @@ class IntField(Field):
                  tooltip: str = "") -> None:
         super().__init__()
         self.key, self.label, self.tooltip = key, label, tooltip
-        box = QSpinBox()
-        box.setRange(low, high)
-        box.setValue(value)
-        box.setAccessibleName(label)
-        box.setAlignment(Qt.AlignRight)
-        box.setMinimumWidth(90)
-        self.box = self._add(box, error_name, stretch=1)
+        self.box = self._add(int_box(value, low, high, label), error_name, stretch=1)
 
     def values(self) -> dict:
         return {self.key: self.box.value()}

@@ -10,6 +10,7 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from tit_app.ui.param_fields import Field
+from tit_app.ui.widgets import restyle
 
 
 class ParamForm(QWidget):
@@ -103,6 +104,4 @@ def _show(label: QLabel, text: str) -> None:
 
 def _mark(editor: QWidget, invalid: bool) -> None:
     editor.setProperty("invalid", invalid)
-    # A dynamic property only restyles after the style is re-applied.
-    editor.style().unpolish(editor)
-    editor.style().polish(editor)
+    restyle(editor)

@@ -1,9 +1,13 @@
-"""The Pending tab: the queue, the exact payload of the selected event, and its buttons."""
+"""The Pending tab: the queue, the exact payload of the selected event, and its buttons.
+
+The Privacy page hands it every snapshot (`set_snapshot`); the model keeps the current one.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
+from dataclasses import replace
 
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
@@ -23,7 +27,6 @@ class PendingPanel(QWidget):
     def __init__(self, service, parent=None) -> None:
         super().__init__(parent)
         self._service = service
-        self._snapshot = service.snapshot
         self._sending = False
         self.model = PendingEventsModel(self)
         self.table = make_table(self.model, "Events waiting to be sent")
@@ -41,7 +44,6 @@ class PendingPanel(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.delete_all_button.clicked.connect(self.delete_all)
         service.send_finished.connect(self._send_finished)
-        self.set_snapshot(self._snapshot)
 
     def _build_layout(self) -> None:
         detail = QWidget()
@@ -73,7 +75,6 @@ class PendingPanel(QWidget):
 
     def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
         selected = set(self.selected_ids())
-        self._snapshot = snapshot
         self.model.set_snapshot(snapshot)
         self._restore_selection(selected)
         names = ", ".join(d.name for d in snapshot.destinations)
@@ -81,7 +82,6 @@ class PendingPanel(QWidget):
         # Configuration errors name their setting, so the user knows what to fix.
         lines = [text, *(f"⚠ {p}" for p in snapshot.problems)]
         self.destinations.setText("<br>".join(html.escape(line) for line in lines))
-        self.destinations.setWordWrap(True)
         self._update_buttons()
         self._show_preview()
 
@@ -99,21 +99,20 @@ class PendingPanel(QWidget):
         has_rows = self.model.rowCount() > 0
         self.delete_all_button.setEnabled(has_rows)
         self.delete_button.setEnabled(bool(self.selected_ids()))
-        can_send = has_rows and telemetry.is_enabled() and bool(self._snapshot.destinations)
+        can_send = has_rows and telemetry.is_enabled() and bool(self.model.snapshot.destinations)
         self.send_button.setEnabled(can_send and not self._sending)
 
     def _show_preview(self, *_) -> None:
         self._update_buttons()
         rows = self.table.selectionModel().selectedRows()
         item = self.model.row_item(rows[0].row()) if rows else None
-        text = preview_text(item, self._snapshot, self.indent.isChecked()) if item else PLACEHOLDER
+        text = preview_text(item, self.model.snapshot, self.indent.isChecked()) if item else PLACEHOLDER
         if text != self.preview.toPlainText():
             self.preview.setPlainText(text)
 
     def clear(self) -> None:
         """Empty the table at once (after opt-out); the next snapshot confirms it."""
-        self.set_snapshot(TelemetrySnapshot(destinations=self._snapshot.destinations, problems=self._snapshot.problems,
-                                            exporters=self._snapshot.exporters))
+        self.set_snapshot(replace(self.model.snapshot, pending=(), pending_total=0))
 
     # -- actions -------------------------------------------------------------------------
 

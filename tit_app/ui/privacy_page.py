@@ -133,5 +133,5 @@ def _padded(widget: QWidget, note: QWidget | None = None) -> QWidget:
 
 
 def _summary_note() -> QLabel:
-    return hint_label("Computed on this computer from the events still waiting to be sent. "
+    return hint_label("Computed on this computer from the events recorded here, waiting or already sent. "
                       "Durations are from start to outcome.")

@@ -6,7 +6,7 @@ from PyQt5.QtCore import QSortFilterProxyModel, Qt, pyqtSignal
 from PyQt5.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from tit_app.ui.table_model import RowsTableModel
-from tit_app.ui.widgets import make_button, make_table
+from tit_app.ui.widgets import hint_label, make_button, make_table
 
 SORT_ROLE = Qt.UserRole + 1
 MONTAGE_ROLE = Qt.UserRole + 2
@@ -63,9 +63,7 @@ class RankingView(QWidget):
         self.table.doubleClicked.connect(self._open)
         self.heading = QLabel("<b>Best montages</b>")
         self.heading.setWordWrap(True)
-        self.note = QLabel()
-        self.note.setObjectName("hintLabel")
-        self.note.setWordWrap(True)
+        self.note = hint_label()
         self.open_button = make_button("Open as simulation", "open", "Open the selected montage as a simulation")
         self.open_button.clicked.connect(self._open_selected)
         self.open_button.setEnabled(False)

@@ -55,13 +55,17 @@ def montage_caption(result) -> str:
     return "Montage (anode → cathode)"
 
 
+def _styled_label(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)  # style.qss gives each kind its font and colour
+    return label
+
+
 class MetricTile(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.caption = QLabel()
-        self.caption.setObjectName("metricCaption")
-        self.value = QLabel()
-        self.value.setObjectName("metricValue")
+        self.caption = _styled_label("metricCaption")
+        self.value = _styled_label("metricValue")
         self.value.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -83,10 +87,8 @@ class MetricsCard(QFrame):
         super().__init__(parent)
         self.setObjectName("metricsCard")
         self.tiles = [MetricTile() for _ in range(self.MAX_TILES)]
-        self.montage_caption = QLabel()
-        self.montage_caption.setObjectName("metricCaption")
-        self.montage = QLabel()
-        self.montage.setObjectName("metricText")
+        self.montage_caption = _styled_label("metricCaption")
+        self.montage = _styled_label("metricText")
         self.montage.setTextFormat(Qt.RichText)
         grid = QGridLayout(self)
         grid.setContentsMargins(16, 12, 16, 12)

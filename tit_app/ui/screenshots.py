@@ -7,7 +7,6 @@ and never opens a socket beyond this machine.
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 import time
@@ -24,11 +23,8 @@ from tit_app.ui.consent_dialog import ConsentDialog
 from tit_app.ui.main_window import DEFAULT_SIZE
 from tit_app.ui.shell import DesktopShell
 
-log = logging.getLogger(__name__)
-
 # A local collector nobody listens on: previews show a real destination's payload.
 SANDBOX_ENV = {"TIT_JSON_ENDPOINT": "http://127.0.0.1:9/events"}
-WINDOW_SIZE = DEFAULT_SIZE
 
 
 def wait_until(predicate, timeout_s: float = 20.0) -> bool:
@@ -71,7 +67,7 @@ def _consent_dialog(out: Path) -> None:
 
 def _main_window(shell: DesktopShell, out: Path):
     window = shell.show_window()
-    window.resize(*WINDOW_SIZE)
+    window.resize(*DEFAULT_SIZE)
     sim = window.panel("sim_ti")
     _run(sim)
     save(window, out / "main-window.png")

@@ -45,7 +45,6 @@ def warm_up(engine) -> None:
 class SendWorker(QObject):
     pending_changed = pyqtSignal(object)  # TelemetrySnapshot
     send_finished = pyqtSignal(object)  # the sender's report, or None when nothing was sent
-    stopped = pyqtSignal()
     _store_changed = pyqtSignal()
 
     def __init__(self, engine, intervals: Intervals = Intervals()) -> None:
@@ -122,5 +121,4 @@ class SendWorker(QObject):
             if timer is not None:
                 timer.stop()
         self._engine.unsubscribe(self.note_store_changed)
-        self.stopped.emit()
         QThread.currentThread().quit()

@@ -9,7 +9,6 @@ cancel running operations, and a telemetry shutdown that spends about a second a
 from __future__ import annotations
 
 import gc
-import logging
 
 from PyQt5.QtCore import QObject
 
@@ -19,8 +18,6 @@ from tit_app.ui.main_window import MainWindow
 from tit_app.ui.send_worker import Intervals
 from tit_app.ui.session import SessionTracker
 from tit_app.ui.telemetry_service import TelemetryService
-
-log = logging.getLogger(__name__)
 
 OPERATION_STOP_S = 0.5
 SHUTDOWN_BUDGET_S = 1.0

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from tit_app.ui.formatting import seconds
+from tit_app.ui.operations import BY_NAME
 from tit_app.ui.snapshot import TelemetrySnapshot
 from tit_app.ui.table_model import RowsTableModel
-
-OPERATION_TITLES = {
-    "sim_ti": "Simulate TI",
-    "sim_mti": "Simulate mTI",
-    "flex_search": "Flex search",
-    "ex_search": "Exhaustive search",
-}
 
 
 class UsageSummaryModel(RowsTableModel):
@@ -27,7 +21,7 @@ class UsageSummaryModel(RowsTableModel):
 
 def _cells(row) -> tuple[str, ...]:
     return (
-        OPERATION_TITLES.get(row.name, row.name),
+        BY_NAME[row.name].title if row.name in BY_NAME else row.name,
         str(row.count),
         str(row.errors),
         f"{row.error_rate:.0%}",

@@ -11,15 +11,13 @@ from __future__ import annotations
 import logging
 import time
 
-from PyQt5 import sip
 from PyQt5.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 
 from tit_app.ui.send_worker import Intervals, SendWorker
 from tit_app.ui.snapshot import EMPTY, TelemetrySnapshot
+from tit_app.ui.threads import abandon
 
 log = logging.getLogger(__name__)
-
-_abandoned: list = []  # threads stuck in a send at exit; kept alive until the process ends
 
 
 class TelemetryService(QObject):
@@ -77,14 +75,8 @@ class TelemetryService(QObject):
         self.stop(0.0)  # in case the engine no longer had us as its driver
         remaining = max(0.05, deadline - time.monotonic())
         if not self._thread.wait(int(remaining * 1000)):
-            self._abandon()
-
-    def _abandon(self) -> None:
-        log.warning("telemetry worker is still in a send; leaving it to the process exit")
-        # Hand ownership to C++ so no Python garbage collection destroys the running thread.
-        sip.transferto(self._thread, None)
-        sip.transferto(self._worker, None)
-        _abandoned.append((self._thread, self._worker))
+            log.warning("telemetry worker is still in a send; leaving it to the process exit")
+            abandon(self._thread, self._worker)
 
     def is_running(self) -> bool:
         return self._thread.isRunning()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QSpinBox
+from PyQt5.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit
 
 from tit_app.ops import electrodes
-from tit_app.ui.param_fields import Field, number_box, without_buttons
+from tit_app.ui.param_fields import Field, int_box, number_box, without_buttons
 
 
 def electrode_edit(name: str, accessible: str) -> QLineEdit:
@@ -110,15 +110,7 @@ class SliceField(Field):
         self.plane.setCurrentIndex(max(0, self.plane.findData(spec.plane)))
         self.plane.setMinimumWidth(90)
         self._add(self.plane, "slice.plane", "slice.offset_mm", stretch=1)
-        self.size = QSpinBox()
-        self.size.setRange(8, 2048)
-        self.size.setSingleStep(32)
-        self.size.setValue(spec.size)
-        self.size.setSuffix(" px")
-        self.size.setAccessibleName("Grid points per side")
-        self.size.setMinimumWidth(90)
-        self.size.setAlignment(Qt.AlignRight)
-        self._add(self.size, "slice.size", stretch=1)
+        self.size = self._add(int_box(spec.size, 8, 2048, "Grid points per side", " px", 32), "slice.size", stretch=1)
 
     def values(self) -> dict:
         return {"plane": self.plane.currentData(), "size": self.size.value()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PyQt5.QtCore import QRectF, Qt
 from PyQt5.QtGui import QFontDatabase, QImage, QPainter, QPixmap, QTextOption
 from PyQt5.QtSvg import QSvgRenderer
-from PyQt5.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableView
+from PyQt5.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QTableView, QWidget
 
 from tit_app.ui import assets
 
@@ -60,6 +60,12 @@ def hint_label(text: str = "") -> QLabel:
     label.setWordWrap(True)
     return label
 
+
+def restyle(*widgets: QWidget) -> None:
+    """Re-apply the style sheet after a property it selects on changed (Qt does not do it on its own)."""
+    for widget in widgets:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
 
 
 def svg_logo(size: int) -> QLabel:
