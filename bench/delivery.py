@@ -140,14 +140,14 @@ def make_events(count: int, now: float) -> list[StoredEvent]:
 
 def exporter(kind: str, url: str):
     if kind == "otlp":
-        from tit_app.telemetry.exporters.otlp import OtlpExporter
+        from tit_app.telemetry.destinations.otlp import OtlpExporter
 
         return OtlpExporter(url + "/v1/logs")
     if kind == "ga4":
-        from tit_app.telemetry.exporters.ga4 import Ga4Exporter
+        from tit_app.telemetry.destinations.ga4 import Ga4Exporter
 
         return Ga4Exporter(url, "G-BENCH00000", "bench-secret-0000")
-    from tit_app.telemetry.exporters.jsonapi import JsonExporter
+    from tit_app.telemetry.destinations.jsonapi import JsonExporter
 
     return JsonExporter(url + "/ingest")
 

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PyQt5.QtCore import QEventLoop, QTimer  # noqa: E402
 
+from tests.ui.tick_probe import TickProbe  # noqa: E402
 from tit_app import telemetry  # noqa: E402
 from tit_app.telemetry.testing import isolated_telemetry  # noqa: E402
-from tit_app.ui.app import application  # noqa: E402
-from tit_app.ui.tick_probe import TickProbe  # noqa: E402
+from tit_app.ui.qt_app import application  # noqa: E402
 
 TICK_MS = 5
 MEASURE_S = 3.0

@@ -1,4 +1,4 @@
-"""Render resources/icons/tit-app.svg to the PNG sizes desktops and installers ask for.
+"""Render tit_app/resources/icons/tit-app.svg to the PNG sizes desktops and installers ask for.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/render_icons.py
 
@@ -17,7 +17,7 @@ from PyQt5.QtSvg import QSvgRenderer
 
 from tit_app.ui.assets import APP_ICON_SIZES  # the sizes the app loads, so every one exists
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"  # the source tree, not an installed copy
+ICONS = Path(__file__).resolve().parent.parent / "tit_app" / "resources" / "icons"  # the source tree, not an installed copy
 
 
 def render(svg: Path, size: int) -> QImage:

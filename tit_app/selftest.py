@@ -47,32 +47,30 @@ def _forget_engine() -> None:
     try:
         from tit_app.telemetry import api
 
-        old = api.engine()
-        api.reset_engine()
-        old.store.close()
+        api.reset_engine()  # shuts the old engine down and closes its store
     except Exception:  # cleaning up must not turn a verdict into a traceback
         pass
 
 
 def _check_store(home: Path) -> str:
     # The engine caches paths from the environment it was built in: start a fresh one.
+    from tit_app import telemetry
     from tit_app.telemetry import api
 
     api.reset_engine()
-    store = api.engine().store
-    store.pending_count()
+    path, problem = telemetry.store_location()
     # The store falls back to memory rather than fail; here that fallback is the failure.
-    if store.problem:
-        raise RuntimeError(store.problem)
-    if store.path is None or home.resolve() not in store.path.resolve().parents:
-        raise RuntimeError(f"the store opened at {store.path}, not in the temporary home")
+    if problem:
+        raise RuntimeError(problem)
+    if path is None or home.resolve() not in path.resolve().parents:
+        raise RuntimeError(f"the store opened at {path}, not in the temporary home")
     return ""
 
 
 def _check_catalog(home: Path) -> str:
-    from tit_app.telemetry import api
+    from tit_app import telemetry
 
-    events = api.engine().catalog.events
+    events = telemetry.event_catalog().events
     if not events:
         raise RuntimeError("the event catalog is empty")
     return f"{len(events)} events"
@@ -84,7 +82,7 @@ def _check_window(home: Path) -> str:
     from PyQt5.QtGui import QIcon
 
     from tit_app.ui import assets
-    from tit_app.ui.app import application
+    from tit_app.ui.qt_app import application
     from tit_app.ui.shell import DesktopShell
 
     app = application()

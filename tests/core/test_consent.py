@@ -8,7 +8,7 @@ import pytest
 
 from tit_app import telemetry
 from tit_app.telemetry.consent import decide
-from tit_app.telemetry.policy import NO_POLICY, Policy, load_policy
+from tit_app.telemetry.consent import NO_POLICY, Policy, load_policy
 
 KILL = [None, "DO_NOT_TRACK", "TIT_NO_TELEMETRY"]
 POLICIES = [NO_POLICY, Policy("off"), Policy("errors"), Policy("usage")]

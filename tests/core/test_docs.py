@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tit_app.commands.telemetry_docs import markdown
+from tit_app.telemetry.notice import markdown
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "telemetry.md"
 

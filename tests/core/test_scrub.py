@@ -60,7 +60,7 @@ def test_leaves_ordinary_text_alone(text):
 
 
 def test_a_failing_step_drops_the_event(tmp_path, monkeypatch):
-    from tit_app.telemetry.runtime import Engine
+    from tit_app.telemetry.engine import Engine
     from tit_app.telemetry.testing import isolated_telemetry
 
     def broken(text: str) -> str:
@@ -69,7 +69,7 @@ def test_a_failing_step_drops_the_event(tmp_path, monkeypatch):
     monkeypatch.delenv("TIT_TELEMETRY_STRICT")
     with isolated_telemetry(tmp_path, consent=True):
         engine = telemetry.api.reset_engine(Engine(scrubber=SCRUB.with_steps([broken])))
-        engine.external_driver = True
+        engine.attach_driver(None)
         telemetry.track_event("sim_ti", {"status": "error", "error_detail": "anything"})
         telemetry.track_event("app_launch")  # no strings: nothing to scrub, so it is kept
         assert [p.event.name for p in telemetry.pending() if p.event.name != "first_run"] == ["app_launch"]

@@ -29,7 +29,7 @@ def file_keyring(tmp_path, monkeypatch):
     import keyring
     from keyrings.alt.file import PlaintextKeyring
 
-    from tit_app.telemetry import secrets
+    from tit_app.telemetry.destinations import secrets
 
     monkeypatch.setattr(secrets, "last_hint", None)
     previous = keyring.get_keyring()

@@ -7,11 +7,14 @@ import stat
 
 import pytest
 
-from tit_app.telemetry import destinations, destinations_edit, secrets
+from tit_app.telemetry.destinations import editing as destinations_edit
+from tit_app.telemetry.destinations import registry, secrets
+from tit_app.telemetry.destinations import settings as destinations
 from tit_app.telemetry.transport import ConfigError
 
 from .factory import NOW, event
 
+SECRETS = registry.secrets()
 KEY = "fedcba9876543210fedcba9876543210"
 
 
@@ -148,14 +151,14 @@ def test_user_file_is_private_and_holds_no_secret(isolated_env):
     assert "json-token-abcdef-123456" not in text and KEY not in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert json.loads(text)["destinations"]["sentry"] == {"enabled": True, "url": "https://glitchtip.example.com/7"}
-    assert secrets.get_secret("json_token") == "json-token-abcdef-123456"
+    assert secrets.get_secret(SECRETS["json_token"]) == "json-token-abcdef-123456"
     assert set(loaded()[0]) == {"json", "sentry"}
 
 
 def test_remove_turns_off_and_forgets_the_secret():
     destinations_edit.add("json", "https://ingest.example.com/e", token="json-token-abcdef-123456")
     assert destinations_edit.remove("json") == []
-    assert loaded()[0] == {} and secrets.get_secret("json_token") is None
+    assert loaded()[0] == {} and secrets.get_secret(SECRETS["json_token"]) is None
 
 
 def test_remove_says_when_the_environment_keeps_it_on(monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tit_app.telemetry.backoff import Backoff
-from tit_app.telemetry.exporters.jsonapi import JsonExporter
+from tit_app.telemetry.destinations.jsonapi import JsonExporter
 from tit_app.telemetry.sender import flush, send_round
 
 from .factory import NOW, error_event, events
@@ -97,8 +97,8 @@ def test_flush_caps_each_request_by_the_remaining_time(store, sink, closing, clo
 
 
 def test_flush_is_true_when_nothing_pending_is_accepted_by_any_destination(store, sink, closing, clock):
-    from tit_app.telemetry.exporters.sentry import SentryExporter
-    from tit_app.telemetry.exporters.sentry_dsn import parse_dsn
+    from tit_app.telemetry.destinations.sentry import SentryExporter
+    from tit_app.telemetry.destinations.sentry import parse_dsn
 
     store.add(events(3) + [error_event(9)], now=NOW)
     sentry = closing(SentryExporter(parse_dsn(f"http://{'a' * 32}@127.0.0.1:{sink.port}/1", "DSN")))

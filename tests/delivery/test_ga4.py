@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tit_app.telemetry.exporters.ga4 import Ga4Exporter, validate_ga4
+from tit_app.telemetry.destinations.ga4 import Ga4Exporter, validate_ga4
 from tit_app.telemetry.outcome import RETRY, SENT
 
 from .factory import CLIENT, NOW, error_event, event, events

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tit_app.telemetry.exporters.jsonapi import JsonExporter
+from tit_app.telemetry.destinations.jsonapi import JsonExporter
 
 from .factory import FRAMES, NOW, error_event, event
 from .golden import golden_request

@@ -41,8 +41,8 @@ APP = textwrap.dedent(
         pass
     telemetry.track_event("heartbeat", {"uptime_h": 1.0}, _blocking=True)
     telemetry.flush(timeout=1.0)
-    telemetry.engine().send(force=True)
-    telemetry.engine().shutdown(0.5)
+    telemetry.send(force=True)
+    telemetry.shutdown(0.5)
     print(json.dumps(attempts))
     """
 )

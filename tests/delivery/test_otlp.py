@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tit_app.telemetry.exporters.otlp import OtlpExporter
+from tit_app.telemetry.destinations.otlp import OtlpExporter
 from tit_app.telemetry.outcome import DROP, RETRY, SENT
 
 from .factory import CLIENT, NOW, error_event, event, events

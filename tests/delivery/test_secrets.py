@@ -6,13 +6,17 @@ import json
 
 import pytest
 
-from tit_app.telemetry import destinations, destinations_edit, secrets
-from tit_app.telemetry.secrets import SecretStoreError, get_secret, mask, set_secret
+from tit_app import telemetry
+from tit_app.telemetry.destinations import editing as destinations_edit
+from tit_app.telemetry.destinations import registry, secrets
+from tit_app.telemetry.destinations import settings as destinations
+from tit_app.telemetry.destinations.secrets import SecretStoreError, mask
 
 from .factory import NOW, error_event, event
 from .sink import Reply
 
 GA4_SECRET = "Zq8wGa4ApiSecretValue-123456"
+SECRETS = registry.secrets()
 KEY = "fedcba9876543210fedcba9876543210"
 DSN = f"https://{KEY}@glitchtip.example.com/7"
 TOKEN = "json-bearer-token-abcdef-987654"
@@ -20,50 +24,50 @@ OTLP_TOKEN = "otlp-header-token-5555-abcdef"
 
 
 def test_keyring_round_trip_with_the_plaintext_backend(file_keyring):
-    set_secret("ga4_api_secret", GA4_SECRET)
-    assert get_secret("ga4_api_secret") == GA4_SECRET
+    secrets.set_secret(SECRETS["ga4_api_secret"], GA4_SECRET)
+    assert secrets.get_secret(SECRETS["ga4_api_secret"]) == GA4_SECRET
     assert file_keyring.get_password("tit-app", "ga4_api_secret") == GA4_SECRET
-    assert secrets.source("ga4_api_secret") == "keyring"
+    assert secrets.source(SECRETS["ga4_api_secret"]) == "keyring"
 
 
 def test_environment_wins_over_the_keyring(monkeypatch):
-    set_secret("json_token", "from-keyring-123456789")
+    secrets.set_secret(SECRETS["json_token"], "from-keyring-123456789")
     monkeypatch.setenv("TIT_JSON_TOKEN", TOKEN)
-    assert get_secret("json_token") == TOKEN and secrets.source("json_token") == "environment"
+    assert secrets.get_secret(SECRETS["json_token"]) == TOKEN and secrets.source(SECRETS["json_token"]) == "environment"
 
 
 def test_empty_environment_variable_counts_as_unset(monkeypatch):
     monkeypatch.setenv("TIT_JSON_TOKEN", "  ")
-    assert get_secret("json_token") is None
+    assert secrets.get_secret(SECRETS["json_token"]) is None
 
 
 def test_logs_specific_otlp_headers_win(monkeypatch):
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_HEADERS", "a=1")
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "a=2")
-    assert get_secret("otlp_headers") == "a=2"
+    assert secrets.get_secret(SECRETS["otlp_headers"]) == "a=2"
 
 
 def test_without_a_keyring_set_secret_names_the_environment_variable(fail_keyring):
     with pytest.raises(SecretStoreError) as caught:
-        set_secret("ga4_api_secret", GA4_SECRET)
+        secrets.set_secret(SECRETS["ga4_api_secret"], GA4_SECRET)
     assert "TIT_GA4_API_SECRET" in str(caught.value) and GA4_SECRET not in str(caught.value)
 
 
 def test_without_a_keyring_get_secret_is_none_with_a_hint(fail_keyring):
-    assert get_secret("sentry_dsn") is None
+    assert secrets.get_secret(SECRETS["sentry_dsn"]) is None
     assert "TIT_SENTRY_DSN" in secrets.last_hint
 
 
 def test_unknown_secret_names_are_refused():
     with pytest.raises(ValueError, match="known:"):
-        set_secret("password", "x")
+        telemetry.set_secret("password", "x")
 
 
 def test_delete_secret(file_keyring):
-    set_secret("json_token", TOKEN)
-    assert secrets.delete_secret("json_token") is True
-    assert get_secret("json_token") is None
-    assert secrets.delete_secret("json_token") is False
+    secrets.set_secret(SECRETS["json_token"], TOKEN)
+    assert secrets.delete_secret(SECRETS["json_token"]) is True
+    assert secrets.get_secret(SECRETS["json_token"]) is None
+    assert secrets.delete_secret(SECRETS["json_token"]) is False
 
 
 @pytest.mark.parametrize("value, shown", [(GA4_SECRET, "Zq8w…(28 chars)"), ("short", "…(5 chars)"), (None, "(not set)")])
@@ -76,8 +80,8 @@ def test_secrets_never_reach_files_previews_or_descriptions(monkeypatch, store, 
     from tit_app.telemetry.backoff import Backoff
     from tit_app.telemetry.sender import send_round
 
-    set_secret("ga4_api_secret", GA4_SECRET)
-    set_secret("json_token", TOKEN)
+    secrets.set_secret(SECRETS["ga4_api_secret"], GA4_SECRET)
+    secrets.set_secret(SECRETS["json_token"], TOKEN)
     monkeypatch.setenv("TIT_SENTRY_DSN", DSN)
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", sink.url)
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_HEADERS", f"Authorization=Bearer%20{OTLP_TOKEN}")

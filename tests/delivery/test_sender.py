@@ -13,8 +13,8 @@ import time
 import pytest
 
 from tit_app.telemetry.backoff import Backoff
-from tit_app.telemetry.exporters.ga4 import Ga4Exporter
-from tit_app.telemetry.exporters.jsonapi import JsonExporter
+from tit_app.telemetry.destinations.ga4 import Ga4Exporter
+from tit_app.telemetry.destinations.jsonapi import JsonExporter
 from tit_app.telemetry.sender import send_round
 
 from .factory import NOW, events
@@ -237,7 +237,7 @@ def test_individually_rejected_events_are_dropped_alone(store, sink, closing):
 
 
 def test_partial_success_counts_rejected_records(store, sink, closing):
-    from tit_app.telemetry.exporters.otlp import OtlpExporter
+    from tit_app.telemetry.destinations.otlp import OtlpExporter
 
     now = NOW
     fill(store, now)
@@ -260,8 +260,8 @@ def test_events_stay_until_every_destination_is_done(store, sink, closing):
 
 
 def test_sentry_rate_limit_drops_and_holds(store, sink, closing):
-    from tit_app.telemetry.exporters.sentry import SentryExporter
-    from tit_app.telemetry.exporters.sentry_dsn import parse_dsn
+    from tit_app.telemetry.destinations.sentry import SentryExporter
+    from tit_app.telemetry.destinations.sentry import parse_dsn
 
     from .factory import error_event
 

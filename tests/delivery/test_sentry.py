@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from tit_app.telemetry.exporters.sentry import SentryExporter
-from tit_app.telemetry.exporters.sentry_dsn import parse_dsn
-from tit_app.telemetry.exporters.sentry_ratelimit import RateLimits, parse_header
+from tit_app.telemetry.destinations.sentry import SentryExporter
+from tit_app.telemetry.destinations.sentry import parse_dsn
+from tit_app.telemetry.destinations.sentry import RateLimits, parse_header
 from tit_app.telemetry.outcome import DROP, RETRY, SENT
 from tit_app.telemetry.transport import ConfigError
 

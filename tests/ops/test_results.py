@@ -16,7 +16,7 @@ from tit_app.ops import (
     summary_lines,
 )
 from tit_app.ops.png import SIGNATURE
-from tit_app.ops.results import output_paths
+from tit_app.ops.output import output_paths
 
 SMALL = SliceSpec(size=24)
 

@@ -23,7 +23,7 @@ import pytest
 import tit_app
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = ("tit_app", "resources", "pyproject.toml", "README.md")
+SOURCES = ("tit_app", "pyproject.toml", "README.md")
 SUBPROCESS_TIMEOUT_S = 120  # a hang fails the test instead of stalling the suite
 
 PROBE = """
@@ -51,9 +51,9 @@ def require_build_backend() -> None:
         setuptools_major = int(metadata.version("setuptools").split(".")[0])
         metadata.version("wheel")
     except metadata.PackageNotFoundError as exc:
-        pytest.fail(f"the venv lacks {exc.name}; add 'setuptools>=68' and 'wheel' to the test extras")
-    if setuptools_major < 68:
-        pytest.fail("the venv's setuptools is older than pyproject's build-system needs (>=68)")
+        pytest.fail(f"the venv lacks {exc.name}; add 'setuptools>=77' and 'wheel' to the test extras")
+    if setuptools_major < 77:
+        pytest.fail("the venv's setuptools is older than pyproject's build-system needs (>=77)")
 
 
 def copy_sources(dest: Path) -> Path:
@@ -90,8 +90,8 @@ def isolated_env(site: Path) -> dict[str, str]:
 
 
 def packaged_resources() -> list[str]:
-    """Every data file under resources/: the wheel must carry all of them."""
-    root = REPO / "resources"
+    """Every data file under tit_app/resources/: the wheel must carry all of them."""
+    root = REPO / "tit_app" / "resources"
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                   if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts)
 
@@ -105,7 +105,7 @@ def test_the_installed_wheel_works_without_the_source_tree(tmp_path):
     assert Path(probe["tit_app"]).is_relative_to(site)
     assert "events.toml" in probe["resources"]
     missing = sorted(set(packaged_resources()) - set(probe["resources"]))
-    assert not missing, f"resources/ files not in the wheel (package-data globs?): {missing}"
+    assert not missing, f"tit_app/resources/ files not in the wheel (package-data globs?): {missing}"
     assert probe["events"] > 0
     version = run([sys.executable, "-S", "-m", "tit_app", "--version"], cwd=tmp_path, env=env).stdout
     assert version.strip() == f"tit-app {tit_app.__version__}"

@@ -19,7 +19,8 @@ from PyQt5.QtWidgets import QApplication  # noqa: E402
 
 from tit_app import telemetry  # noqa: E402
 from tit_app.telemetry.testing import isolated_telemetry  # noqa: E402
-from tit_app.ui.app import configure_application  # noqa: E402
+from tit_app.ui import consent_dialog  # noqa: E402
+from tit_app.ui.qt_app import configure_application  # noqa: E402
 from tit_app.ui.consent_dialog import ConsentDialog  # noqa: E402
 from tit_app.ui.send_worker import Intervals  # noqa: E402
 from tit_app.ui.telemetry_service import TelemetryService  # noqa: E402
@@ -52,6 +53,7 @@ def answer_when_shown(button_name: str) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def _app_style(qapp):
     configure_application(qapp)  # the real app's look and GIL switch interval
+    consent_dialog.register()  # as the desktop shell does at start-up
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def service_factory(qtbot, telemetry_env):
     started = []
 
     def start(intervals=None):
-        service = TelemetryService(telemetry.engine(), intervals or fast_intervals())
+        service = TelemetryService(intervals or fast_intervals())
         with qtbot.waitSignal(service.pending_changed, timeout=5000):
             service.start()
         started.append(service)

@@ -10,7 +10,8 @@ from PyQt5.QtWidgets import QApplication
 
 from tests.ui.conftest import answer_when_shown, fast_intervals, set_slice_size
 from tit_app import telemetry
-from tit_app.telemetry import paths
+from tit_app.telemetry import api
+from tit_app import paths
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogDialog
 from tit_app.ui.session import SessionTracker
@@ -37,7 +38,7 @@ def shell(telemetry_env, qtbot):
 
 def test_start_up_and_quit_in_the_required_order(shell, qtbot):
     app_shell = shell(consent=True)
-    eng = telemetry.engine()
+    eng = api.engine()
     assert eng.external_driver and eng.driver is app_shell.service and eng.interface == "gui"
     window = app_shell.show_window()
     qtbot.waitUntil(lambda: app_shell.service.snapshot.pending_total == 2, timeout=5000)  # first_run, app_launch
@@ -56,7 +57,7 @@ def test_a_first_yes_counts_this_launch(shell):
     answer_when_shown("enable_button")
     assert app_shell.ask_consent() is True
     app_shell.show_window()
-    telemetry.engine().persist()
+    api.engine().persist()
     assert [e.name for e in stored_events()] == ["first_run", "app_launch"]
 
 
@@ -126,5 +127,5 @@ def test_screenshots_render_in_a_sandbox(telemetry_env, tmp_path):
     names = {p.name for p in out.glob("*.png")}
     assert {"main-window.png", "consent-dialog.png", "privacy-page.png", "privacy-page@2x.png"} <= names
     assert all(p.stat().st_size > 5000 for p in out.glob("*.png"))
-    assert not telemetry.engine().config().consent_shown  # the user's own settings were not touched
+    assert not api.engine().config().consent_shown  # the user's own settings were not touched
     assert telemetry.pending() == []

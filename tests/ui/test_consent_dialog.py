@@ -8,6 +8,7 @@ from PyQt5.QtWidgets import QApplication
 
 from tests.ui.conftest import answer_when_shown
 from tit_app import telemetry
+from tit_app.telemetry import api
 from tit_app.telemetry.api import reset_engine
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogDialog
@@ -53,7 +54,7 @@ def test_declining_records_nothing_and_is_remembered(telemetry_env, qtbot, how):
     assert dialog.agreed is False
     assert not dialog.isVisible()
     assert not telemetry.is_enabled()
-    assert telemetry.engine().config().consent_shown
+    assert api.engine().config().consent_shown
     telemetry.track_event("app_launch")
     assert stored_events() == []
 
@@ -80,7 +81,7 @@ def test_what_exactly_is_sent_opens_the_catalog(telemetry_env, qtbot):
     catalogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, CatalogDialog) and w.isVisible()]
     assert len(catalogs) == 1
     model = catalogs[0].view.table.model()
-    assert model.rowCount() == len(telemetry.engine().catalog.events)
+    assert model.rowCount() == len(api.engine().catalog.events)
     catalogs[0].close()
     dialog.no_button.click()
 

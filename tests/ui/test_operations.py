@@ -10,11 +10,11 @@ from PyQt5.QtWidgets import QAbstractSpinBox, QLineEdit
 
 from tests.ui.conftest import set_slice_size
 from tit_app import telemetry
+from tit_app.operations import BY_NAME, OPERATIONS
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.main_window import MainWindow
-from tit_app.ui.op_runner import run_in_thread
-from tit_app.ui.operation_panel import OperationPanel
-from tit_app.ui.operations import BY_NAME, OPERATIONS
+from tit_app.ui.operations.panel import OperationPanel
+from tit_app.ui.operations.runner import run_in_thread
 from tit_app.ui.telemetry_service import TelemetryService
 
 
@@ -155,7 +155,7 @@ def test_every_editor_has_an_accessible_name(telemetry_env, qtbot):
 
 def test_the_ranking_sorts_and_opens_a_montage_as_a_simulation(telemetry_env, qtbot, qtmodeltester):
     telemetry_env(consent=True)
-    window = MainWindow(TelemetryService(telemetry.engine()))  # not started: this test needs no delivery
+    window = MainWindow(TelemetryService())  # not started: this test needs no delivery
     qtbot.addWidget(window)
     panel = window.panel("ex_search")
     panel.form.fields[0].edit.setText("F7 F8 P7 P8 T7 T8 Cz Oz")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tit_app import telemetry
+from tit_app.telemetry import api
 from tit_app.telemetry.model import Delivery, PendingEvent
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.catalog_view import CatalogModel
@@ -20,7 +21,7 @@ def record_some_events() -> None:
     telemetry.track_event("app_launch")
     with telemetry.track_operation("sim_ti", plane="axial", grid_size=64):
         pass
-    telemetry.engine().persist()
+    api.engine().persist()
 
 
 def open_page(qtbot, service) -> PrivacyPage:
@@ -46,7 +47,7 @@ def page_with_events(telemetry_env, service_factory, qtbot, env=None) -> Privacy
 def test_pending_table_model_passes_the_model_tester(telemetry_env, qtmodeltester):
     telemetry_env(consent=True)
     record_some_events()
-    snapshot = take_snapshot(telemetry.engine())
+    snapshot = take_snapshot()
     retrying = PendingEvent(snapshot.pending[0].event,
                             (Delivery("json", "pending", 2, snapshot.taken_at + 60, "HTTP 503"),))
     model = PendingEventsModel()
@@ -67,7 +68,7 @@ def test_turning_sharing_off_purges_and_empties_the_table(telemetry_env, service
     page.controls.toggle.click()
     assert page.pending.model.rowCount() == 0  # at once, before any snapshot arrives
     assert not telemetry.is_enabled()
-    assert telemetry.engine().store.pending_count() == 0
+    assert api.engine().store.pending_count() == 0
     assert page.controls.reason.text() == telemetry.status().reason
     assert not page.controls.level.isEnabled()
 
@@ -140,7 +141,7 @@ def test_reset_id_and_export(telemetry_env, service_factory, qtbot, tmp_path):
     page = open_page(qtbot, service_factory())
     before = page.client_id.text()
     page.reset_button.click()
-    assert page.client_id.text() == telemetry.engine().config().client_id != before
+    assert page.client_id.text() == api.engine().config().client_id != before
     target = tmp_path / "export.json"
     assert page.export(str(target))
     data = json.loads(target.read_text())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.ui.conftest import fast_intervals
 from tit_app import telemetry
+from tit_app.telemetry import api
 from tit_app.ui.privacy_page import PrivacyPage
 from tit_app.ui.status_item import TelemetryStatusItem
 
@@ -25,7 +26,7 @@ def test_send_now_delivers_and_moves_events_to_the_sent_table(telemetry_env, ser
     outcomes = {page.sent_model.index(r, 3).data() for r in range(2)}
     assert outcomes == {"Sent"}
     assert page.tabs.tabText(0) == "Pending (0)" and page.tabs.tabText(1) == "Sent (2)"
-    assert telemetry.engine().store.pending_count() == 0
+    assert api.engine().store.pending_count() == 0
 
 
 def test_the_status_item_counts_pending_events_live(telemetry_env, service_factory, qtbot):
@@ -86,4 +87,4 @@ def test_quitting_does_not_wait_for_a_slow_server(telemetry_env, service_factory
     service.shutdown(budget_s=1.0)
     assert service.is_running()  # shutdown returned while the request was still in flight
     qtbot.waitUntil(lambda: not service.is_running(), timeout=10_000)  # then the thread ends on its own
-    assert telemetry.engine().store.pending_count() == 0
+    assert api.engine().store.pending_count() == 0

@@ -18,43 +18,13 @@ from pathlib import Path
 
 from tit_app import telemetry
 from tit_app.commands.run_options import add_operation_options, where
-from tit_app.ops import (
-    Cancelled,
-    CancelToken,
-    ParamError,
-    build_params,
-    ex_search,
-    flex_search,
-    montage_count,
-    save,
-    sim_mti,
-    sim_ti,
-    summary_lines,
-)
+from tit_app.operations import BY_CLI_NAME, OPERATIONS, Operation
+from tit_app.ops import Cancelled, CancelToken, ParamError, save, summary_lines
 from tit_app.ops.text_progress import TerminalProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_PARAMS, EXIT_CANCELLED = 0, 1, 2, 130
 # After Ctrl-C the operation stops at its next check (well under 200 ms).
 _CANCEL_GRACE_S = 2.0
-
-OPERATIONS = {
-    # CLI name: (function, telemetry event, parameters safe to record)
-    "sim-ti": (sim_ti, "sim_ti", lambda p: {"plane": p.slice.plane,
-                                             "grid_size": p.slice.size}),
-    "sim-mti": (sim_mti, "sim_mti", lambda p: {"plane": p.slice.plane,
-                                                "grid_size": p.slice.size}),
-    "flex-search": (flex_search, "flex_search",
-                    lambda p: {"budget": p.budget, "restarts": p.restarts}),
-    "ex-search": (ex_search, "ex_search", lambda p: {
-        "n_electrodes": len(p.electrodes),
-        "n_combinations": montage_count(len(p.electrodes))}),
-}
-_HELP = {
-    "sim-ti": "TI envelope of two electrode pairs on a slice",
-    "sim-mti": "multichannel TI envelope of four electrode pairs on a slice",
-    "flex-search": "optimise free positions of four electrodes for a target",
-    "ex-search": "score every two-pair montage from a list of electrodes",
-}
 
 
 def _prepare_telemetry() -> None:
@@ -95,12 +65,11 @@ def run_in_worker(function, params, progress, token: CancelToken):
     return outcome["result"]
 
 
-def _execute(name: str, params, progress):
+def _execute(operation: Operation, params, progress):
     """Run with telemetry around it; ops.Cancelled becomes telemetry's, so it is recorded as cancelled."""
-    function, event, safe_params = OPERATIONS[name]
-    with telemetry.track_operation(event, **safe_params(params)):
+    with telemetry.track_operation(operation.name, **operation.safe_params(params)):
         try:
-            return run_in_worker(function, params, progress, CancelToken())
+            return run_in_worker(operation.run, params, progress, CancelToken())
         except Cancelled as cancelled:
             raise telemetry.Cancelled(str(cancelled)) from cancelled
 
@@ -113,8 +82,9 @@ def _check_output(out) -> None:
 def run_command(args: argparse.Namespace) -> int:
     """The ``run`` subcommand: returns the process exit code."""
     name = args.operation
+    operation = BY_CLI_NAME[name]
     try:
-        params = build_params(name.replace("-", "_"), vars(args)).validated()
+        params = operation.build(vars(args))
         _check_output(args.out)
     except ParamError as error:
         print(f"tit-app run {name}: error: {where(error.field)}: "
@@ -123,7 +93,7 @@ def run_command(args: argparse.Namespace) -> int:
     _prepare_telemetry()
     progress = TerminalProgress(name)
     try:
-        result = _execute(name, params, progress)
+        result = _execute(operation, params, progress)
     except telemetry.Cancelled:
         progress.close()
         print(f"tit-app run {name}: cancelled", file=sys.stderr)
@@ -149,11 +119,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "line. Every option has a default.")
     operations = parser.add_subparsers(dest="operation", metavar="OPERATION",
                                        required=True)
-    for name in OPERATIONS:
-        summary = _HELP[name]
+    for operation in OPERATIONS:
+        summary = operation.cli_help
         sub = operations.add_parser(
-            name, help=summary, description=summary[0].upper() + summary[1:] + ".")
-        add_operation_options(sub, name)
+            operation.cli_name, help=summary, description=summary[0].upper() + summary[1:] + ".")
+        add_operation_options(sub, operation)
         sub.set_defaults(func=run_command)
     parser.set_defaults(func=run_command)
     return parser

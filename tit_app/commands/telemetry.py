@@ -22,18 +22,12 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
     return code
 
 
-def _reload_destinations() -> None:
-    telemetry.engine().reload_destinations()
-
-
 # -- consent and local data ---------------------------------------------------------------
 
 
 def cmd_status(args) -> int:
-    from tit_app.telemetry.destinations_edit import describe
-
     status = telemetry.status()
-    rows = views.destination_rows(describe(), status.destinations)
+    rows = views.destination_rows(telemetry.describe_destinations(), status.destinations)
     if args.json:
         data = {k: getattr(status, k) for k in ("enabled", "level", "reason", "client_id", "pending", "dropped", "problems")}
         print(json.dumps({**data, "destinations": rows}, indent=2))
@@ -60,7 +54,7 @@ def cmd_disable(args) -> int:
 
 def cmd_show(args) -> int:
     pending = telemetry.pending(args.limit)
-    exporters = telemetry.engine().exporters()
+    exporters = telemetry.exporters()
     render = views.show_json if args.json else views.show_text
     print(render(pending, exporters, time.time()))
     return EXIT_OK
@@ -97,10 +91,7 @@ def cmd_reset_id(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from tit_app.commands.telemetry_docs import markdown, schema_table
-
-    catalog = telemetry.engine().catalog
-    sys.stdout.write(markdown(catalog) if args.markdown else schema_table(catalog) + "\n")
+    sys.stdout.write(telemetry.catalog_markdown() if args.markdown else telemetry.catalog_table() + "\n")
     return EXIT_OK
 
 
@@ -117,37 +108,29 @@ def _read_secret(prompt: str) -> str:
 
 
 def cmd_destination_add(args) -> int:
-    from tit_app.telemetry import secrets
-    from tit_app.telemetry.destinations_edit import SECRET_OF, add
-    from tit_app.telemetry.transport import ConfigError
-
     url = args.url
     if args.kind == "sentry" and not url:
         url = _read_secret("Sentry/GlitchTip DSN: ")  # a DSN on the command line would land in shell history
     options = {"measurement_id": args.measurement_id, "compression": args.compression, "timeout_ms": args.timeout_ms}
     try:
-        add(args.kind, url, **options)
-    except ConfigError as exc:
+        telemetry.add_destination(args.kind, url, **options)
+    except telemetry.ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    except secrets.SecretStoreError as exc:
+    except telemetry.SecretStoreError as exc:
         return _fail(str(exc))
-    _reload_destinations()
     print(f"Added {args.kind}.")
-    secret = SECRET_OF[args.kind]
-    if args.kind != "sentry" and secrets.source(secret) is None:
-        print(f"If it needs a secret: tit-app telemetry set-secret {secret}  (or set {secrets.ENV_VARS[secret]})")
+    secret = next(row["secret_name"] for row in telemetry.describe_destinations() if row["kind"] == args.kind)
+    if args.kind != "sentry" and telemetry.secret_source(secret) is None:
+        variable = telemetry.secret_variables()[secret]
+        print(f"If it needs a secret: tit-app telemetry set-secret {secret}  (or set {variable})")
     return EXIT_OK
 
 
 def cmd_destination_remove(args) -> int:
-    from tit_app.telemetry.destinations_edit import remove
-    from tit_app.telemetry.transport import ConfigError
-
     try:
-        notes = remove(args.name)
-    except ConfigError as exc:
+        notes = telemetry.remove_destination(args.name)
+    except telemetry.ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    _reload_destinations()
     print(f"Removed {args.name}.")
     for note in notes:
         print(f"Note: {note}.")
@@ -155,49 +138,46 @@ def cmd_destination_remove(args) -> int:
 
 
 def cmd_destination_list(args) -> int:
-    from tit_app.telemetry.destinations_edit import describe
-
-    rows = views.destination_rows(describe(), telemetry.status().destinations)
+    rows = views.destination_rows(telemetry.describe_destinations(), telemetry.status().destinations)
     print(json.dumps(rows, indent=2) if args.json else "\n".join(views.destination_lines(rows)))
     return EXIT_OK
 
 
 def cmd_set_secret(args) -> int:
-    from tit_app.telemetry import secrets
-
     value = _read_secret(f"{args.name} (input hidden): ")
     if not value:
         return _fail("no value given; nothing stored", EXIT_USAGE)
     try:
-        secrets.set_secret(args.name, value)
-    except secrets.SecretStoreError as exc:
+        masked = telemetry.set_secret(args.name, value)
+    except telemetry.SecretStoreError as exc:
         return _fail(str(exc))
-    _reload_destinations()
-    print(f"Stored {args.name} in the system keyring ({secrets.mask(value)}).")
+    print(f"Stored {args.name} in the system keyring ({masked}).")
     return EXIT_OK
 
 
 def cmd_validate_ga4(args) -> int:
-    from tit_app.commands.telemetry_docs import example_event
-    from tit_app.telemetry.exporters.ga4 import Ga4Exporter, validate_ga4
-
-    unwrapped = (getattr(e, "inner", e) for e in telemetry.engine().exporters())  # debug mode wraps them
-    ga4 = next((e for e in unwrapped if isinstance(e, Ga4Exporter)), None)
-    if ga4 is None:
+    try:
+        messages = telemetry.validate_ga4(args.limit)
+    except LookupError:
         return _fail("GA4 is not configured (set TIT_GA4_MEASUREMENT_ID and TIT_GA4_API_SECRET, "
                      "or `tit-app telemetry destination add ga4 --measurement-id G-...`)")
-    now = time.time()
-    events = [p.event for p in telemetry.pending(args.limit)] or [example_event(at=now)]
-    messages = validate_ga4(ga4.url, ga4.measurement_id, ga4.secret_values()[0], events, now)
     for message in messages:
         print(message)
     if messages:
         return EXIT_FAILED
-    print(f"GA4 validation: no problems in {len(events)} event(s).")
+    print(f"GA4 validation: no problems in {max(1, len(telemetry.pending(args.limit)))} event(s).")
     return EXIT_OK
+
+
+HANDLERS = {
+    "status": cmd_status, "enable": cmd_enable, "disable": cmd_disable, "show": cmd_show, "flush": cmd_flush,
+    "purge": cmd_purge, "export": cmd_export, "reset-id": cmd_reset_id, "schema": cmd_schema,
+    "destination add": cmd_destination_add, "destination remove": cmd_destination_remove,
+    "destination list": cmd_destination_list, "set-secret": cmd_set_secret, "validate-ga4": cmd_validate_ga4,
+}
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     from tit_app.commands.telemetry_cli import build
 
-    return build(subparsers, sys.modules[__name__])
+    return build(subparsers, HANDLERS)

@@ -1,12 +1,13 @@
-"""The argparse tree of `tit-app telemetry`; the handlers live in telemetry.py."""
+"""The argparse tree of `tit-app telemetry`; the handlers live in telemetry.py, passed in by command name."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Callable, Mapping
 
-from tit_app.telemetry.secrets import ENV_VARS
+from tit_app import telemetry
 
-KINDS = ("ga4", "otlp", "sentry", "json")  # = destinations.KINDS; importing that costs ~45 ms per start
+Handlers = Mapping[str, Callable[[argparse.Namespace], int]]
 
 
 def _positive_int(text: str) -> int:
@@ -29,67 +30,68 @@ def _seconds(text: str) -> float:
     return value
 
 
-def build(subparsers, handlers) -> argparse.ArgumentParser:
+def build(subparsers, handlers: Handlers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("telemetry", help="see and control usage and error reporting",
                                    description="See and control what tit-app collects and where it goes.")
-    parser.set_defaults(func=handlers.cmd_status, json=False)
+    parser.set_defaults(func=handlers["status"], json=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     status = commands.add_parser("status", help="on or off and why; pending events; destinations")
     status.add_argument("--json", action="store_true", help="machine-readable output")
-    status.set_defaults(func=handlers.cmd_status)
+    status.set_defaults(func=handlers["status"])
 
     enable = commands.add_parser("enable", help="turn telemetry on")
     enable.add_argument("--level", choices=("usage", "errors"), default=None,
                         help="usage: usage statistics and errors (default); errors: errors only")
-    enable.set_defaults(func=handlers.cmd_enable)
-    commands.add_parser("disable", help="turn telemetry off and delete pending events").set_defaults(func=handlers.cmd_disable)
+    enable.set_defaults(func=handlers["enable"])
+    commands.add_parser("disable", help="turn telemetry off and delete pending events").set_defaults(func=handlers["disable"])
 
     show = commands.add_parser("show", help="pending events with the exact payload per destination")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.add_argument("--limit", type=_positive_int, default=20, help="at most N events, newest first (default 20)")
-    show.set_defaults(func=handlers.cmd_show)
+    show.set_defaults(func=handlers["show"])
 
     flush = commands.add_parser("flush", help="send pending events now")
     flush.add_argument("--timeout", type=_seconds, default=10.0, help="give up after S seconds (default 10)")
-    flush.set_defaults(func=handlers.cmd_flush)
+    flush.set_defaults(func=handlers["flush"])
 
-    commands.add_parser("purge", help="delete every pending event").set_defaults(func=handlers.cmd_purge)
+    commands.add_parser("purge", help="delete every pending event").set_defaults(func=handlers["purge"])
     export = commands.add_parser("export", help="write pending events and recent history as JSON")
     export.add_argument("file", metavar="FILE", help="output file, or - for standard output")
-    export.set_defaults(func=handlers.cmd_export)
-    commands.add_parser("reset-id", help="use a new anonymous id from now on").set_defaults(func=handlers.cmd_reset_id)
+    export.set_defaults(func=handlers["export"])
+    commands.add_parser("reset-id", help="use a new anonymous id from now on").set_defaults(func=handlers["reset-id"])
 
     schema = commands.add_parser("schema", help="every event that can be recorded")
     schema.add_argument("--markdown", action="store_true", help="the full docs/telemetry.md")
-    schema.set_defaults(func=handlers.cmd_schema)
+    schema.set_defaults(func=handlers["schema"])
 
     _destination_parsers(commands, handlers)
 
     secret = commands.add_parser("set-secret", help="store a destination secret in the system keyring (read without echo)")
-    secret.add_argument("name", choices=tuple(ENV_VARS))
-    secret.set_defaults(func=handlers.cmd_set_secret)
+    secret.add_argument("name", choices=tuple(telemetry.secret_variables()))
+    secret.set_defaults(func=handlers["set-secret"])
 
     validate = commands.add_parser("validate-ga4", help="check pending events with GA4's validation server")
     validate.add_argument("--limit", type=_positive_int, default=5, help="check at most N pending events (default 5)")
-    validate.set_defaults(func=handlers.cmd_validate_ga4)
+    validate.set_defaults(func=handlers["validate-ga4"])
     return parser
 
 
-def _destination_parsers(commands, handlers) -> None:
+def _destination_parsers(commands, handlers: Handlers) -> None:
+    kinds = telemetry.destination_kinds()
     destination = commands.add_parser("destination", help="add, remove or list destinations")
     actions = destination.add_subparsers(title="actions", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="enable a destination in your settings")
-    add.add_argument("kind", choices=KINDS)
+    add.add_argument("kind", choices=kinds)
     add.add_argument("url", nargs="?", default=None,
                      help="otlp/json: the endpoint; ga4: optional base URL; sentry: omit to type the DSN hidden")
     add.add_argument("--measurement-id", help="ga4: the G-XXXXXXXXXX id of the web stream")
     add.add_argument("--compression", choices=("gzip", "none"), help="otlp: compress requests")
     add.add_argument("--timeout-ms", type=_positive_int, help="otlp: time limit per request in milliseconds")
-    add.set_defaults(func=handlers.cmd_destination_add)
+    add.set_defaults(func=handlers["destination add"])
     remove = actions.add_parser("remove", help="turn a destination off and forget its keyring secret")
-    remove.add_argument("name", choices=KINDS)
-    remove.set_defaults(func=handlers.cmd_destination_remove)
+    remove.add_argument("name", choices=kinds)
+    remove.set_defaults(func=handlers["destination remove"])
     listing = actions.add_parser("list", help="every destination, on or off, with its source")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
-    listing.set_defaults(func=handlers.cmd_destination_list)
+    listing.set_defaults(func=handlers["destination list"])

@@ -1,6 +1,6 @@
 """Plain-text and JSON views for `tit-app telemetry` (status, show, destination list).
 
-Nothing here prints a secret: destination URLs come from `destinations_edit.describe()`,
+Nothing here prints a secret: destination URLs come from `telemetry.describe_destinations()`,
 which masks them, and payloads from `Exporter.preview`, which holds bodies only.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 
-from tit_app.telemetry.localdata import payloads, pending_dict
+from tit_app import telemetry
 
 
 def when(seconds: float | None) -> str:
@@ -59,7 +59,7 @@ def destination_lines(rows: list[dict]) -> list[str]:
 
 
 def show_json(pending: list, exporters, now: float) -> str:
-    items = [{**pending_dict(p), "payloads": payloads(p.event, exporters, now)} for p in pending]
+    items = [{**p.to_dict(), "payloads": telemetry.payload_previews(p.event, exporters, now)} for p in pending]
     return json.dumps(items, indent=2, ensure_ascii=False)
 
 
@@ -74,7 +74,7 @@ def show_text(pending: list, exporters, now: float) -> str:
             state = "done" if delivery.state == "done" else f"pending, {delivery.attempts} failed attempt(s)"
             error = f", last error: {delivery.last_error}" if delivery.last_error else ""
             lines.append(f"  {delivery.destination}: {state}{error}")
-        bodies = payloads(event, exporters, now)
+        bodies = telemetry.payload_previews(event, exporters, now)
         if not bodies:
             lines.append("  (no configured destination takes this event; stored as:)")
             bodies = {"stored": event.to_json()}

@@ -53,7 +53,8 @@ from tit_app.ops.grid import PLANES
 from tit_app.ops.options import build_params
 from tit_app.ops.params import Head, Pair, ParamError, Sampling, SimMTIParams, SimTIParams, SliceSpec, Target
 from tit_app.ops.progress import Cancelled, CancelToken
-from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, SimResult, load, save
+from tit_app.ops.output import load, save
+from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, SimResult
 from tit_app.ops.search_params import ExSearchParams, FlexSearchParams
 from tit_app.ops.sim_mti import sim_mti
 from tit_app.ops.sim_ti import sim_ti

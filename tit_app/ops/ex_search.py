@@ -30,7 +30,7 @@ from tit_app.ops.ranking import TopN, ranked_montages
 from tit_app.ops.results import ExSearchResult
 from tit_app.ops.sampling import sample_points, sample_scores
 from tit_app.ops.search_params import ExSearchParams
-from tit_app.ops.sim_ti import simulate_pairs, ti_envelope_at
+from tit_app.ops.simulation import simulate_pairs, ti_envelope_at
 
 SETS_PER_CHUNK = 512        # 1536 montages: ~25 ms per chunk, so cancel is prompt
 SEARCH_SHARE = 0.9          # of the progress bar; the final map takes the rest

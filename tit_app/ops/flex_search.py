@@ -22,7 +22,7 @@ from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.results import FlexResult
 from tit_app.ops.sampling import sample_points, sample_scores
 from tit_app.ops.search_params import FlexSearchParams
-from tit_app.ops.sim_ti import placed_electrodes, simulate_slice, ti_envelope_at
+from tit_app.ops.simulation import placed_electrodes, simulate_slice, ti_envelope_at
 
 INITIAL_STEP_DEG = 15.0
 TOLERANCE_DEG = 0.05

@@ -13,6 +13,9 @@ Keys, all optional (missing or None means the default):
   ``current2``.
 
 Nothing is validated here: call ``validated()`` on the result.
+
+tit_app/operations.py describes each key once (label, limits, help, flag) for
+the window and the command line.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from tit_app.ops.multichannel import combined_envelope
 from tit_app.ops.params import Head, SimMTIParams
 from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.results import SimResult
-from tit_app.ops.sim_ti import PairPositions, pair_fields, simulate_pairs
+from tit_app.ops.simulation import PairPositions, pair_fields, simulate_pairs
 
 # Pixels per chunk: the combination handles 28 candidate directions per
 # pixel, so chunks are smaller than for two pairs to keep cancel prompt.

@@ -1,7 +1,9 @@
 """tit_app telemetry: opt-in, visible, never in the way. Qt-free.
 
 Keeps the public names of TI-Toolbox's `tit.telemetry`, so switching is a change of import.
-See DESIGN.md for the life of an event and docs/telemetry.md for what is collected.
+See docs/architecture.md for the life of an event and docs/telemetry.md for what is collected.
+The functions are those of `api` (the only way in for the UI and the commands), plus
+`track_operation`, the consent prompts and the settings dataclass.
 
 Names are loaded on first use (PEP 562), so importing this package costs almost nothing
 for an application that never turns telemetry on.
@@ -14,13 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "api": (
-        "Status", "engine", "export_local_data", "flush", "history", "is_enabled", "load_config", "local_data",
-        "operation_summary", "pending", "purge", "register_events", "reset_client_id", "save_config", "set_enabled", "set_interface", "status",
-        "track_event",
+        "Status", "add_destination", "attach_driver", "catalog_markdown", "catalog_table", "client_id",
+        "config_problems", "consent_asked", "decision", "delete_pending", "describe_destinations",
+        "destination_kinds", "event_catalog", "export_local_data", "exporters", "flush", "history", "is_enabled", "level",
+        "load_config", "local_data", "operation_summary", "payload_previews", "pending", "pending_count", "persist",
+        "purge", "register_events", "reload_destinations", "remove_destination", "reset_client_id", "save_config",
+        "secret_source", "secret_variables", "send", "set_enabled", "set_interface", "set_secret", "shutdown",
+        "status", "store_location", "subscribe", "track_event", "unsubscribe", "validate_ga4",
     ),
     "config": ("TelemetryConfig",),
+    "destinations.secrets": ("SecretStoreError",),
     "operation": ("Cancelled", "track_operation"),
-    "prompt": ("consent_prompt_cli", "consent_prompt_gui"),
+    "prompt": ("consent_prompt_cli", "consent_prompt_gui", "register_gui_prompt"),
+    "transport": ("ConfigError",),
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_HOME)
@@ -42,5 +50,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from .api import *  # noqa: F403
     from .config import TelemetryConfig  # noqa: F401
+    from .destinations.secrets import SecretStoreError  # noqa: F401
     from .operation import Cancelled, track_operation  # noqa: F401
-    from .prompt import consent_prompt_cli, consent_prompt_gui  # noqa: F401
+    from .prompt import consent_prompt_cli, consent_prompt_gui, register_gui_prompt  # noqa: F401
+    from .transport import ConfigError  # noqa: F401

@@ -1,4 +1,8 @@
-"""The public telemetry API, as module-level functions over one process-wide Engine."""
+"""The public telemetry API: module-level functions over one process-wide Engine.
+
+This is the only way into telemetry for `tit_app.ui`, `tit_app.commands` and library
+users; `engine()` itself is for tests (and `testing.isolated_telemetry`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any, Mapping
 
 from . import envflags
 from .config import LEVELS, TelemetryConfig
-from .runtime import Engine
+from .engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +23,7 @@ _engine_lock = threading.Lock()
 
 
 def engine() -> Engine:
+    """The process-wide engine, created on first use. For tests; applications use the functions below."""
     global _engine
     if _engine is None:
         with _engine_lock:
@@ -28,17 +33,20 @@ def engine() -> Engine:
 
 
 def reset_engine(new: Engine | None = None) -> Engine:
-    """Replace the process-wide engine (tests; a changed TIT_HOME). The old one is shut down."""
+    """Replace the process-wide engine (tests; a changed TIT_HOME). The old one is shut down, its store closed."""
     global _engine
     with _engine_lock:
         old, _engine = _engine, new or Engine()
     if old is not None:
         old.shutdown(budget_s=0.0)
+        old.close()
     return _engine
 
 
 @dataclass(frozen=True)
 class Status:
+    """Everything `tit-app telemetry status` shows: the decision and why, the queue, the destinations."""
+
     enabled: bool
     level: str | None
     reason: str
@@ -67,6 +75,7 @@ def _record_event(name: str, params: Mapping[str, Any] | None, blocking: bool = 
 
 
 def is_enabled() -> bool:
+    """True when events are being recorded now (consent given, no kill switch, no policy against it)."""
     try:
         return engine().decision().enabled
     except Exception:
@@ -74,6 +83,7 @@ def is_enabled() -> bool:
 
 
 def status() -> Status:
+    """The consent decision, the queue and the destinations, read fresh (may touch the disk and keyring)."""
     eng = engine()
     decision = eng.decision()
     store = eng.store
@@ -106,6 +116,7 @@ def _destinations(eng: Engine) -> list[dict]:
 
 
 def load_config() -> TelemetryConfig:
+    """The user's stored settings, read from the file now."""
     return engine().config_store.load()
 
 
@@ -118,18 +129,24 @@ def save_config(cfg: TelemetryConfig) -> bool:
 
 
 def set_enabled(enabled: bool, level: str | None = None) -> bool:
+    """Record the user's choice (and level); turning off purges the queue and rotates the id.
+
+    Returns False when the choice could only be kept for this session (the file could not be written).
+    """
     if level is not None and level not in LEVELS:
         raise ValueError(f"level must be 'usage' or 'errors', not {level!r}")
     return engine().set_enabled(enabled, level)
 
 
 def set_interface(interface: str) -> None:
+    """Say whether events come from the desktop app ("gui") or the command line ("cli")."""
     if interface not in ("gui", "cli"):
         raise ValueError(f"interface must be 'gui' or 'cli', not {interface!r}")
     engine().interface = interface
 
 
 def flush(timeout: float = 5.0) -> bool:
+    """Send what is pending now, for at most `timeout` seconds; True when nothing is left."""
     try:
         return engine().flush(timeout)
     except Exception:
@@ -138,12 +155,14 @@ def flush(timeout: float = 5.0) -> bool:
 
 
 def pending(limit: int | None = None) -> list:
+    """The pending events (newest first) with their delivery state, after storing what is buffered."""
     eng = engine()
     eng.persist()
     return eng.store.pending(limit)
 
 
 def history(limit: int | None = None) -> list:
+    """Recently sent or dropped events, newest first."""
     return engine().store.history(limit)
 
 
@@ -167,7 +186,7 @@ def export_local_data(path: str | Path) -> int:
     """Write `local_data()` to `path` as owner-only JSON; returns the pending count."""
     import json
 
-    from .atomicfile import write_private
+    from tit_app.atomicfile import write_private
 
     data = local_data()
     write_private(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -175,13 +194,222 @@ def export_local_data(path: str | Path) -> int:
 
 
 def purge() -> int:
+    """Delete every pending event; returns how many."""
     return engine().purge()
 
 
 def reset_client_id() -> str:
+    """Use a new anonymous id from now on; returns it."""
     return engine().reset_client_id()
 
 
 def register_events(source: str | Path | Mapping[str, Any]) -> list[str]:
     """Add another catalog's events (a TOML path or the equivalent mapping)."""
     return engine().catalog.add(source)
+
+
+# -- what the desktop app and the CLI need beyond the basics ------------------------------
+
+
+def decision():
+    """The consent decision now (state, level, the reason to show, who decided), from cached settings."""
+    return engine().decision()
+
+
+def client_id() -> str:
+    """The anonymous installation id events carry."""
+    return engine().config().client_id
+
+
+def level() -> str:
+    """The level the user chose ("usage" or "errors"), whether or not telemetry is on."""
+    return engine().config().level
+
+
+def consent_asked() -> bool:
+    """True once the user has answered the consent question (either way)."""
+    return engine().config().consent_shown
+
+
+def event_catalog():
+    """The catalog events are validated against (packaged events plus registered ones)."""
+    return engine().catalog
+
+
+def pending_count() -> int:
+    """How many events wait in the queue (not counting those still in memory)."""
+    return engine().store.pending_count()
+
+
+def delete_pending(event_ids) -> int:
+    """Delete the chosen pending events (the Privacy page's "Delete selected"); returns how many."""
+    return engine().delete(event_ids)
+
+
+def exporters() -> list:
+    """The configured destinations' exporters, to show each one's exact payload (loads them if needed)."""
+    return engine().exporters()
+
+
+def config_problems() -> list:
+    """Destination settings that are unusable or used differently than written, each naming its setting."""
+    return engine().config_problems()
+
+
+def reload_destinations() -> None:
+    """Forget the loaded destinations, so the next send reads the settings and secrets again."""
+    engine().reload_destinations()
+
+
+def store_location() -> tuple[Path | None, str | None]:
+    """Where the queue is kept (None: in memory for this session), and the problem that put it there."""
+    store = engine().store
+    return store.path, store.problem
+
+
+def attach_driver(driver) -> None:
+    """Deliver through `driver` instead of the headless thread (the desktop app's worker).
+
+    Call before anything is tracked. The driver calls `persist()` and `send()`;
+    `driver.stop(timeout)` is called by `shutdown()`.
+    """
+    engine().attach_driver(driver)
+
+
+def persist() -> int:
+    """Validate, scrub and store what is buffered (a driver's step); returns how many were stored."""
+    return engine().persist()
+
+
+def send(force: bool = False):
+    """One send round to every destination (a driver's step); returns the sender's report or None."""
+    return engine().send(force=force)
+
+
+def subscribe(callback) -> None:
+    """Call `callback()` (on the thread that made the change) whenever the queue changes."""
+    engine().subscribe(callback)
+
+
+def unsubscribe(callback) -> None:
+    """Stop calling `callback` on changes."""
+    engine().unsubscribe(callback)
+
+
+def shutdown(budget_s: float = 0.5) -> None:
+    """Stop the driver, store everything buffered, and spend at most `budget_s` sending."""
+    engine().shutdown(budget_s=budget_s)
+
+
+def catalog_table() -> str:
+    """Every event that can be recorded, one line each (`tit-app telemetry schema`)."""
+    from .notice import schema_table
+
+    return schema_table(event_catalog())
+
+
+def catalog_markdown() -> str:
+    """The whole "What tit-app collects" page (docs/telemetry.md), generated from the catalog."""
+    from .notice import markdown
+
+    return markdown(event_catalog())
+
+
+def payload_previews(event, exporters_: list | None = None, now: float | None = None) -> dict[str, str]:
+    """The exact body each destination that takes this event's level would receive, by destination name."""
+    import time
+
+    from .localdata import payloads
+
+    return payloads(event, exporters() if exporters_ is None else exporters_, time.time() if now is None else now)
+
+
+# -- destinations, for `tit-app telemetry destination …` ---------------------------------------
+
+
+def describe_destinations() -> list[dict]:
+    """Every kind of destination, on or off, with its URL (secrets masked), source and secret's whereabouts."""
+    from .destinations.editing import describe
+
+    return describe()
+
+
+def add_destination(kind: str, url: str, **options: Any) -> None:
+    """Turn a destination on in the user's settings; a secret among `options` goes to the keyring.
+
+    Raises `transport.ConfigError` (names the bad setting) or `secrets.SecretStoreError`.
+    """
+    from .destinations.editing import add
+
+    add(kind, url, **options)
+    reload_destinations()
+
+
+def remove_destination(name: str) -> list[str]:
+    """Turn a destination off and forget its keyring secret; returns notes on what still keeps it on."""
+    from .destinations.editing import remove
+
+    notes = remove(name)
+    reload_destinations()
+    return notes
+
+
+def destination_kinds() -> tuple[str, ...]:
+    """The names of the kinds of destination."""
+    from .destinations.registry import NAMES
+
+    return NAMES
+
+
+def secret_variables() -> dict[str, str]:
+    """secret name -> the environment variable that can hold it instead of the keyring."""
+    from .destinations.registry import secrets
+
+    return {name: secret.variable for name, secret in secrets().items()}
+
+
+def _secret(name: str):
+    from .destinations import registry
+
+    known = registry.secrets()
+    if name not in known:
+        raise ValueError(f"unknown secret {name!r}; known: {', '.join(known)}")
+    return known[name]
+
+
+def secret_source(name: str) -> str | None:
+    """"environment", "keyring" or None: where the named destination secret is found."""
+    from .destinations import secrets
+
+    return secrets.source(_secret(name))
+
+
+def set_secret(name: str, value: str) -> str:
+    """Store a destination secret in the OS keyring; returns it masked for display.
+
+    Raises ValueError for an unknown name, `SecretStoreError` naming the environment
+    variable to use instead when no keyring can keep it.
+    """
+    from .destinations import secrets
+
+    secrets.set_secret(_secret(name), value)
+    reload_destinations()
+    return secrets.mask(value)
+
+
+def validate_ga4(limit: int) -> list[str]:
+    """GA4's validation server's verdict on up to `limit` pending events (or an example); [] means clean.
+
+    Raises LookupError when no GA4 destination is configured.
+    """
+    from .destinations.ga4 import Ga4Exporter
+    from .destinations.ga4 import validate_ga4 as validate
+    from .notice import example_event
+
+    unwrapped = (getattr(e, "inner", e) for e in exporters())  # debug mode wraps them
+    ga4 = next((e for e in unwrapped if isinstance(e, Ga4Exporter)), None)
+    if ga4 is None:
+        raise LookupError("GA4 is not configured")
+    now = __import__("time").time()
+    events = [p.event for p in pending(limit)] or [example_event(at=now)]
+    return validate(ga4.url, ga4.measurement_id, ga4.secret_values()[0], events, now)

@@ -13,8 +13,8 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from . import paths
-from .atomicfile import write_private
+from tit_app import paths
+from tit_app.atomicfile import write_private
 from .model import LEVELS
 
 log = logging.getLogger(__name__)

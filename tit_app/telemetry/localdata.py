@@ -24,10 +24,6 @@ def payloads(event: StoredEvent, exporters: Iterable, now: float) -> dict[str, s
     return found
 
 
-def pending_dict(pending: PendingEvent) -> dict[str, Any]:
-    return {"event": pending.event.to_dict(), "deliveries": [asdict(d) for d in pending.deliveries]}
-
-
 def document(pending: list[PendingEvent], history: list[HistoryEntry], client_id: str, reason: str,
              now: float | None = None) -> dict[str, Any]:
     now = time.time() if now is None else now
@@ -35,6 +31,6 @@ def document(pending: list[PendingEvent], history: list[HistoryEntry], client_id
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(now)),
         "status": reason,
         "client_id": client_id,
-        "pending": [pending_dict(p) for p in pending],
+        "pending": [p.to_dict() for p in pending],
         "history": [asdict(h) for h in history],
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 # The two telemetry levels: a setting's value, and each event's level in the catalog.
@@ -84,6 +84,10 @@ class Delivery:
 class PendingEvent:
     event: StoredEvent
     deliveries: tuple[Delivery, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event and where it stands with each destination, as `show --json` and exports print it."""
+        return {"event": self.event.to_dict(), "deliveries": [asdict(d) for d in self.deliveries]}
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,14 @@
-"""Asking for consent: on the terminal, or in the GUI's dialog (imported only when asked for)."""
+"""Asking for consent: on the terminal, or in a GUI dialog that the desktop app registers.
+
+The core never imports the UI (docs/architecture.md, "Layers"): the desktop app hands its
+dialog over with `register_gui_prompt` at start-up, and `consent_prompt_gui` (kept for
+TI-Toolbox compatibility) shows whatever was registered.
+"""
 
 from __future__ import annotations
 
-import importlib
 import sys
-from typing import TextIO
+from typing import Any, Callable, TextIO
 
 QUESTION = "Share anonymous usage statistics? [y/N] "
 EXPLANATION = """\
@@ -32,8 +36,7 @@ def consent_prompt_cli(stdin: TextIO | None = None, stdout: TextIO | None = None
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     if stdin is None or stdout is None or not _interactive(stdin, stdout):
         return None
-    engine = api.engine()
-    if engine.config().consent_shown or not engine.decision().user_can_change:
+    if api.consent_asked() or not api.decision().user_can_change:
         return None
     stdout.write(EXPLANATION + "\n\n" + QUESTION)
     stdout.flush()
@@ -51,8 +54,25 @@ def consent_prompt_cli(stdin: TextIO | None = None, stdout: TextIO | None = None
     return agreed
 
 
-def consent_prompt_gui(parent=None) -> bool | None:
-    """Show the first-run consent dialog. PyQt5 is imported only now, never at import time."""
-    # importlib keeps the core free of a static dependency on the UI layer (DESIGN §1).
-    dialog = importlib.import_module("tit_app.ui.consent_dialog")
-    return dialog.ask_consent(parent)
+GuiPrompt = Callable[[Any], "bool | None"]
+_gui_prompt: GuiPrompt | None = None
+
+
+def register_gui_prompt(prompt: GuiPrompt | None) -> None:
+    """Make `prompt(parent) -> answer or None` the dialog `consent_prompt_gui` shows (None unregisters)."""
+    global _gui_prompt
+    _gui_prompt = prompt
+
+
+def consent_prompt_gui(parent: Any = None) -> bool | None:
+    """Show the registered consent dialog; returns the answer, or None if it was not asked.
+
+    Raises RuntimeError when no GUI has registered a dialog (e.g. `tit_app.ui` was never
+    started): the core cannot show one by itself.
+    """
+    if _gui_prompt is None:
+        raise RuntimeError(
+            "no consent dialog is registered: start the desktop app (tit_app.ui) first, "
+            "or use consent_prompt_cli() on a terminal"
+        )
+    return _gui_prompt(parent)

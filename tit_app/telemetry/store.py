@@ -5,6 +5,11 @@ lazily when a destination first leases an event (so a destination added later st
 what was already consented to). An event leaves the queue once every configured
 destination that accepts its level is done with it. Sent and dropped events go to a
 bounded `history` for the Privacy page. Drops are counted by cause in `counters`.
+
+Opening the file: a corrupt database is moved aside (`<name>.corrupt-<time>`) and
+recreated; a directory that cannot be written falls back to an in-memory database for the
+session, so events are still queued (and visible) even though they will not survive a
+restart.
 """
 
 from __future__ import annotations
@@ -18,10 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from .model import DROP_CAUSES, StoredEvent
-from .store_reads import StoreReads
-from .store_reads import in_list as _in_list
-from .storefile import open_database
+from .model import DROP_CAUSES, Delivery, HistoryEntry, PendingEvent, StoredEvent
+from .summary import OUTCOMES, RunOutcome
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ class Bounds:
     history_age_s: float = 7 * DAY
 
 
-class Store(StoreReads):
+class Store:
     def __init__(self, path: Path | None, bounds: Bounds = Bounds()) -> None:
         self.bounds = bounds
         self._lock = threading.RLock()
@@ -111,6 +114,71 @@ class Store(StoreReads):
         ids = list(event_ids)
         with self._write() as db:
             return sum(db.execute("DELETE FROM events WHERE event_id = ?", (i,)).rowcount for i in ids)
+
+    # -- reading (the Privacy page, the CLI, the sender) ---------------------------------------
+
+    def pending_count(self, levels: Iterable[str] | None = None) -> int:
+        """All pending events, or only those of the given levels."""
+        if levels is None:
+            return self._read("SELECT COUNT(*) FROM events")[0][0]
+        levels = tuple(levels)
+        return self._read(f"SELECT COUNT(*) FROM events WHERE level IN ({in_list(levels)})", levels)[0][0]
+
+    def attempts(self, destination: str, event_ids: Iterable[str]) -> int:
+        """How often the most-tried of these events has already failed for `destination`."""
+        ids = tuple(event_ids)
+        if not ids:
+            return 0
+        rows = self._read(
+            f"SELECT MAX(d.attempts) FROM deliveries d JOIN events e ON e.id = d.event "
+            f"WHERE d.destination = ? AND e.event_id IN ({in_list(ids)})",
+            (destination, *ids),
+        )
+        return int(rows[0][0] or 0)
+
+    def pending(self, limit: int | None = None) -> list[PendingEvent]:
+        rows = self._read("SELECT id, body FROM events ORDER BY time_us DESC, id DESC LIMIT ?", (limit or -1,))
+        states: dict[int, list[Delivery]] = {}
+        for event, *rest in self._read(
+            "SELECT event, destination, state, attempts, next_attempt, last_error FROM deliveries ORDER BY destination"
+        ):
+            states.setdefault(event, []).append(Delivery(*rest))
+        return [PendingEvent(StoredEvent.from_json(body), tuple(states.get(row_id, ()))) for row_id, body in rows]
+
+    def history(self, limit: int | None = None) -> list[HistoryEntry]:
+        rows = self._read(
+            "SELECT event_id, name, destination, outcome, detail, at, time_us FROM history ORDER BY id DESC LIMIT ?",
+            (limit or -1,),
+        )
+        return [HistoryEntry(*row) for row in rows]
+
+    def operation_outcomes(self) -> list[RunOutcome]:
+        """Every finished operation run, pending or already sent, for the usage summary.
+
+        Read in SQL (so the GIL is free meanwhile); UNION keeps an event sent to several
+        destinations, or both sent and still pending, once.
+        """
+        rows = self._read(
+            "SELECT name, COALESCE(json_extract(body, '$.params.run_id'), event_id), "
+            "json_extract(body, '$.params.status'), json_extract(body, '$.params.duration_s') "
+            "FROM (SELECT event_id, name, body FROM events UNION SELECT event_id, name, body FROM history) "
+            f"WHERE json_extract(body, '$.params.status') IN ({in_list(OUTCOMES)})",
+            OUTCOMES,
+        )
+        return [RunOutcome(*row) for row in rows]
+
+    def drop_counts(self) -> dict[str, int]:
+        return dict(self._read("SELECT cause, count FROM counters ORDER BY cause"))
+
+    def unreported_drops(self) -> dict[str, int]:
+        return {c: n for c, n in self._read("SELECT cause, count - reported FROM counters") if n > 0}
+
+    def destination_status(self) -> dict[str, dict]:
+        rows = self._read("SELECT destination, last_success, last_error, last_error_at FROM destination_status")
+        return {d: {"last_success": s, "last_error": e, "last_error_at": at} for d, s, e, at in rows}
+
+    def holds(self) -> dict[str, float]:
+        return dict(self._read("SELECT destination, hold_until FROM destination_status WHERE hold_until > 0"))
 
     # -- delivery --------------------------------------------------------------------------
 
@@ -208,7 +276,7 @@ class Store(StoreReads):
         """Drop, for one destination only, events older than it accepts (GA4: 72 h, GA-TS3)."""
         levels = tuple(levels)
         rows = self._read(
-            f"SELECT e.event_id FROM events e WHERE e.time_us < ? AND e.level IN ({_in_list(levels)}) AND NOT EXISTS "
+            f"SELECT e.event_id FROM events e WHERE e.time_us < ? AND e.level IN ({in_list(levels)}) AND NOT EXISTS "
             "(SELECT 1 FROM deliveries d WHERE d.event = e.id AND d.destination = ? AND d.state = 'done')",
             (oldest_us, *levels, destination),
         )
@@ -232,13 +300,13 @@ class Store(StoreReads):
         for destination, levels in accepting.items():
             levels = tuple(levels)
             conditions.append(
-                f"(e.level NOT IN ({_in_list(levels)}) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event = e.id "
+                f"(e.level NOT IN ({in_list(levels)}) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event = e.id "
                 "AND d.destination = ? AND d.state = 'done'))"
             )
             args += [*levels, destination]
         if not conditions:
             return 0
-        wanted = " OR ".join(f"e.level IN ({_in_list(tuple(lv))})" for lv in accepting.values())
+        wanted = " OR ".join(f"e.level IN ({in_list(tuple(lv))})" for lv in accepting.values())
         args += [lv for levels in accepting.values() for lv in levels]
         with self._write() as db:
             sql = f"DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE {' AND '.join(conditions)} AND ({wanted}))"
@@ -260,6 +328,11 @@ class Store(StoreReads):
             self._db.close()
 
 
+def in_list(values: tuple[str, ...]) -> str:
+    """Placeholders for an SQL `IN (...)`; `NULL` matches nothing when there are no values."""
+    return ",".join("?" * len(values)) if values else "NULL"
+
+
 def _rows_to_free(db: sqlite3.Connection, excess_bytes: int) -> int:
     freed = count = 0
     for (size,) in db.execute("SELECT size FROM events ORDER BY time_us, id"):
@@ -268,3 +341,108 @@ def _rows_to_free(db: sqlite3.Connection, excess_bytes: int) -> int:
         freed += size
         count += 1
     return count
+
+
+# -- opening the file -----------------------------------------------------------------------
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    level TEXT NOT NULL,
+    time_us INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    size INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_time ON events(time_us);
+CREATE TABLE IF NOT EXISTS deliveries (
+    event INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    destination TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt REAL NOT NULL DEFAULT 0,
+    lease_until REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    PRIMARY KEY (event, destination)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    at REAL NOT NULL,
+    time_us INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+    cause TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    reported INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS destination_status (
+    destination TEXT PRIMARY KEY,
+    last_success REAL,
+    last_error TEXT,
+    last_error_at REAL,
+    hold_until REAL NOT NULL DEFAULT 0
+);
+"""
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so two processes serialise
+    # their writes on SQLite's lock instead of failing on a deferred upgrade.
+    db = sqlite3.connect(target, timeout=10.0, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA busy_timeout = 10000")
+        if target != ":memory:":
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.executescript(SCHEMA)
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            part.replace(Path(str(target) + suffix))
+    return target
+
+
+def open_database(path: Path | None) -> tuple[sqlite3.Connection, Path | None, str | None]:
+    """Return (connection, path or None when in memory, a problem worth showing or None)."""
+    if path is None:
+        return _connect(":memory:"), None, None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _connect(str(path)), path, None
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return _memory(f"the event store is locked by another program ({exc})")
+        if not path.exists():
+            return _memory(f"the event store could not be created ({exc})")
+        try:
+            moved = _move_aside(path)
+            log.warning("telemetry store was damaged (%s); moved it to %s and started a new one", exc, moved.name)
+            return _connect(str(path)), path, None
+        except (OSError, sqlite3.DatabaseError) as again:
+            return _memory(f"the event store is damaged and could not be replaced ({again})")
+    except OSError as exc:
+        return _memory(f"the data folder cannot be written ({exc.strerror or exc})")
+
+
+def _memory(problem: str) -> tuple[sqlite3.Connection, None, str]:
+    log.warning("telemetry: %s; events are kept in memory for this session only", problem)
+    return _connect(":memory:"), None, problem

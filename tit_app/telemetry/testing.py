@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Iterator
 
 from . import api
+from .destinations.registry import environment_variables
+from .engine import Engine
 from .model import StoredEvent
-from .runtime import Engine
 
-CONTROLLED_ENV = (
-    "TIT_HOME", "DO_NOT_TRACK", "TIT_NO_TELEMETRY", "TIT_POLICY_FILE", "TIT_TELEMETRY_DEBUG",
-    "TIT_GA4_MEASUREMENT_ID", "TIT_GA4_API_SECRET", "TIT_GA4_ENDPOINT", "TIT_SENTRY_DSN",
-    "TIT_JSON_ENDPOINT", "TIT_JSON_TOKEN", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SDK_DISABLED",
-)
+# The core's own variables; every destination kind's are added from the registry.
+CORE_ENV = ("TIT_HOME", "DO_NOT_TRACK", "TIT_NO_TELEMETRY", "TIT_POLICY_FILE", "TIT_TELEMETRY_DEBUG")
+
+
+def controlled_env() -> tuple[str, ...]:
+    """Every variable isolated_telemetry clears and restores."""
+    return CORE_ENV + environment_variables()
 
 
 @contextmanager
@@ -34,14 +36,15 @@ def isolated_telemetry(home: Path, consent: bool | None = None, level: str = "us
     consent=True/False answers the consent question first; None leaves it unasked.
     The policy file points inside `home`, so the machine's own policy never leaks in.
     """
-    saved = {name: os.environ.get(name) for name in CONTROLLED_ENV}
-    for name in CONTROLLED_ENV:
+    controlled = controlled_env()
+    saved = {name: os.environ.get(name) for name in controlled}
+    for name in controlled:
         os.environ.pop(name, None)
     os.environ["TIT_HOME"] = str(home)
     os.environ["TIT_POLICY_FILE"] = str(Path(home) / "policy.toml")
     os.environ.update(env or {})
     engine = api.reset_engine()
-    engine.external_driver = True  # tests drive persist/send themselves
+    engine.attach_driver(None)  # tests drive persist/send themselves
     try:
         if consent is not None:
             api.set_enabled(consent, level)

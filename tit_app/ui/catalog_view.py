@@ -1,6 +1,6 @@
 """'What we collect': the event catalog as a table, in a dialog or embedded in a page.
 
-Generated from `engine().catalog`, the same data the pipeline validates against, so the
+Generated from `telemetry.event_catalog()`, the same data the pipeline validates against, so the
 documentation cannot drift from what is actually recorded.
 """
 
@@ -35,7 +35,7 @@ LEVEL_NOTE = (
 
 def _catalog(catalog=None):
     """The given catalog, or the engine's: the one events are validated against."""
-    return catalog if catalog is not None else telemetry.engine().catalog
+    return catalog if catalog is not None else telemetry.event_catalog()
 
 
 class CatalogModel(RowsTableModel):

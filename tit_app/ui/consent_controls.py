@@ -77,7 +77,7 @@ class ConsentControls(QGroupBox):
 
 def _decision():
     try:
-        return telemetry.engine().decision()
+        return telemetry.decision()
     except Exception:
         log.exception("could not read the telemetry decision")
         return None
@@ -85,6 +85,6 @@ def _decision():
 
 def _stored_level() -> str:
     try:
-        return telemetry.engine().config().level
+        return telemetry.level()
     except Exception:
         return "usage"

@@ -1,4 +1,4 @@
-"""The first-run consent dialog (the core's `consent_prompt_gui()` imports this module by name).
+"""The first-run consent dialog (registered as the core's `consent_prompt_gui()` by `register()`).
 
 Two equal buttons and no default: Enter must not mean yes. Esc and closing the window
 mean No Thanks. The answer is saved at once; if the save fails the engine keeps the
@@ -15,6 +15,7 @@ from PyQt5.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QPushButton, 
 from tit_app import telemetry
 from tit_app.ui import assets
 from tit_app.ui.catalog_view import show_catalog
+from tit_app.ui.qt_app import application
 from tit_app.ui.widgets import svg_logo
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,7 @@ TEXT_WIDTH = 470
 def consent_needed() -> bool:
     """True while nobody has answered and the answer is the user's to give."""
     try:
-        eng = telemetry.engine()
-        return not eng.config().consent_shown and eng.decision().user_can_change
+        return not telemetry.consent_asked() and telemetry.decision().user_can_change
     except Exception:  # a broken config means we cannot ask sensibly; telemetry stays off
         log.exception("could not read the consent state")
         return False
@@ -118,9 +118,12 @@ def ask_consent(parent=None) -> bool | None:
     """Show the dialog modally if the question is still open; returns the answer or None."""
     if not consent_needed():
         return None
-    from tit_app.ui.app import application
-
     application()  # the core may ask before any window exists
     dialog = ConsentDialog(parent)
     dialog.exec_()
     return dialog.agreed
+
+
+def register() -> None:
+    """Let the core's `consent_prompt_gui()` show this dialog; the core never imports the UI itself."""
+    telemetry.register_gui_prompt(ask_consent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from tit_app.telemetry.localdata import payloads
+from tit_app import telemetry
 
 NO_DESTINATION = (
     "No destination is configured, so this event is not sent anywhere.\n"
@@ -19,7 +19,7 @@ def preview_text(pending, snapshot, indent: bool = False, now: float | None = No
     now = time.time() if now is None else now
     if not snapshot.exporters:
         return f"{NO_DESTINATION}\n\n{_layout(event.to_json(), indent)}"
-    bodies = payloads(event, snapshot.exporters, now)  # the same previews `tit-app telemetry show` prints
+    bodies = telemetry.payload_previews(event, snapshot.exporters, now)  # the same previews `tit-app telemetry show` prints
     if not bodies:
         return (f"No configured destination accepts '{event.level}' events, so this one is not sent.\n"
                 f"Stored as:\n\n{_layout(event.to_json(), indent)}")

@@ -132,7 +132,7 @@ class PendingPanel(QWidget):
         if not ids:
             return
         try:
-            telemetry.engine().delete(ids)
+            telemetry.delete_pending(ids)
         except Exception:
             log.exception("could not delete pending events")
         self.table.clearSelection()

@@ -81,7 +81,7 @@ class PrivacyPage(QWidget):
 
     def _show_client_id(self) -> None:
         try:
-            self.client_id.setText(telemetry.engine().config().client_id)
+            self.client_id.setText(telemetry.client_id())
         except Exception:
             self.client_id.setText("—")
 

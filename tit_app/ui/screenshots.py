@@ -86,7 +86,7 @@ def _main_window(shell: DesktopShell, out: Path):
 
 
 def _privacy_page(shell: DesktopShell, window, out: Path) -> None:
-    telemetry.engine().persist()
+    telemetry.persist()
     shell.service.refresh()
     wait_until(lambda: shell.service.snapshot.pending_total >= 5, 5.0)
     dialog = window.open_privacy()

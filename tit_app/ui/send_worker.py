@@ -1,4 +1,4 @@
-"""The telemetry SendWorker: DESIGN §2 steps 2-3 in a QThread of their own.
+"""The telemetry SendWorker: persisting and sending (docs/architecture.md) in a QThread of their own.
 
 Its timers are created in the worker thread (in `start`), so every persist and send
 runs there and the GUI thread never waits for SQLite or the network. It reports by
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PyQt5.QtCore import QObject, Qt, QThread, QTimer, pyqtSignal, pyqtSlot
 
+from tit_app import telemetry
 from tit_app.ui.snapshot import take_snapshot
 
 log = logging.getLogger(__name__)
@@ -28,14 +29,14 @@ class Intervals:
 WARM_MODULES = ("requests", "tit_app.telemetry.sender", "tit_app.telemetry.backoff", "tit_app.telemetry.summary")
 
 
-def warm_up(engine) -> None:
+def warm_up() -> None:
     """Load the delivery code now, in this thread, while the app is starting anyway.
 
     Importing (or, without .pyc files, compiling) a module holds the GIL for the whole
     module; done lazily in the middle of the first send, that stalls the GUI thread.
     """
     try:
-        engine.exporters()
+        telemetry.exporters()
         for name in WARM_MODULES:
             importlib.import_module(name)
     except Exception:  # only an optimisation: delivery imports what it needs anyway
@@ -47,9 +48,8 @@ class SendWorker(QObject):
     send_finished = pyqtSignal(object)  # the sender's report, or None when nothing was sent
     _store_changed = pyqtSignal()
 
-    def __init__(self, engine, intervals: Intervals = Intervals()) -> None:
+    def __init__(self, intervals: Intervals = Intervals()) -> None:
         super().__init__()
-        self._engine = engine
         self._intervals = intervals
         self._persist_timer: QTimer | None = None
         self._send_timer: QTimer | None = None
@@ -62,8 +62,8 @@ class SendWorker(QObject):
         self._store_changed.connect(self.refresh, Qt.QueuedConnection)
         self._persist_timer = self._new_timer(self._intervals.persist_ms, self.persist)
         self._send_timer = self._new_timer(self._intervals.first_send_ms, self._scheduled_send)
-        self._engine.subscribe(self.note_store_changed)
-        warm_up(self._engine)
+        telemetry.subscribe(self.note_store_changed)
+        warm_up()
         self.refresh()
 
     def _new_timer(self, interval_ms: int, slot) -> QTimer:
@@ -74,7 +74,7 @@ class SendWorker(QObject):
         return timer
 
     def note_store_changed(self) -> None:
-        """The engine's observer; runs on whichever thread changed the store."""
+        """Telemetry's observer; runs on whichever thread changed the store."""
         if not self._refresh_queued:  # coalesce a burst of changes into one snapshot
             self._refresh_queued = True
             self._store_changed.emit()
@@ -83,7 +83,7 @@ class SendWorker(QObject):
     def refresh(self) -> None:
         self._refresh_queued = False
         try:
-            snapshot = take_snapshot(self._engine)
+            snapshot = take_snapshot()
         except Exception:  # a broken store shows as a stale table, never as a crash
             log.exception("telemetry snapshot failed")
             return
@@ -92,7 +92,7 @@ class SendWorker(QObject):
     @pyqtSlot()
     def persist(self) -> None:
         try:
-            self._engine.persist()  # notifies us when it stored something
+            telemetry.persist()  # notifies us when it stored something
         except Exception:
             log.exception("telemetry persist failed")
 
@@ -108,7 +108,7 @@ class SendWorker(QObject):
 
     def _send(self, force: bool) -> None:
         try:
-            report = self._engine.send(force=force)
+            report = telemetry.send(force=force)
         except Exception:
             log.exception("telemetry send failed; events stay queued")
             report = None
@@ -120,5 +120,5 @@ class SendWorker(QObject):
         for timer in (self._persist_timer, self._send_timer):
             if timer is not None:
                 timer.stop()
-        self._engine.unsubscribe(self.note_store_changed)
+        telemetry.unsubscribe(self.note_store_changed)
         QThread.currentThread().quit()

@@ -1,6 +1,6 @@
 """The desktop session from start to quit, in the order DESIGN and the issue require.
 
-start: interface "gui", the engine's external driver set before anything is tracked (so
+start: interface "gui", the GUI's delivery driver attached before anything is tracked (so
 the headless thread never starts here), the SendWorker running. Then the consent
 question if it is still open, then app_launch and the main window. Quit: app_close,
 cancel running operations, and a telemetry shutdown that spends about a second at most.
@@ -13,6 +13,7 @@ import gc
 from PyQt5.QtCore import QObject
 
 from tit_app import telemetry
+from tit_app.ui import consent_dialog
 from tit_app.ui.consent_dialog import ConsentDialog, consent_needed
 from tit_app.ui.main_window import MainWindow
 from tit_app.ui.send_worker import Intervals
@@ -36,10 +37,9 @@ class DesktopShell(QObject):
 
     def start(self) -> None:
         telemetry.set_interface("gui")
-        engine = telemetry.engine()
-        engine.external_driver = True  # before anything is tracked: no headless thread in the GUI
-        self.service = TelemetryService(engine, self._intervals)
-        self.service.start()
+        consent_dialog.register()
+        self.service = TelemetryService(self._intervals)
+        self.service.start()  # attaches itself as the driver: no headless thread in the GUI
 
     def ask_consent(self) -> bool | None:
         """The first-run dialog, once, while the question is open and the user's to answer."""

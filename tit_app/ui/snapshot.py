@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
 
-from tit_app.telemetry.summary import operation_summary
+from tit_app import telemetry
 
 log = logging.getLogger(__name__)
 
@@ -40,35 +39,34 @@ class TelemetrySnapshot:
 EMPTY = TelemetrySnapshot()
 
 
-def take_snapshot(engine: Any) -> TelemetrySnapshot:
+def take_snapshot() -> TelemetrySnapshot:
     """Read the store and the destinations; call this off the GUI thread."""
-    store = engine.store
-    pending = tuple(store.pending(limit=PENDING_LIMIT))
-    history = tuple(store.history(limit=HISTORY_LIMIT))
-    exporters = tuple(_exporters(engine))
+    pending = tuple(telemetry.pending(limit=PENDING_LIMIT))
+    history = tuple(telemetry.history(limit=HISTORY_LIMIT))
+    exporters = tuple(_exporters())
     return TelemetrySnapshot(
         pending=pending,
         history=history,
-        pending_total=store.pending_count(),
+        pending_total=telemetry.pending_count(),
         destinations=tuple(Destination(e.name, frozenset(e.levels)) for e in exporters),
         exporters=exporters,
-        summary=tuple(operation_summary(store.operation_outcomes())),  # every run, not just the first 1000
-        problems=tuple(_problems(engine)),
+        summary=tuple(telemetry.operation_summary()),  # every run, not just the first 1000
+        problems=tuple(_problems()),
         taken_at=time.time(),
     )
 
 
-def _exporters(engine: Any) -> list:
+def _exporters() -> list:
     try:
-        return list(engine.exporters())
+        return list(telemetry.exporters())
     except Exception:  # a broken destination config shows as "no destination", not a crash
         log.exception("telemetry destinations could not be listed")
         return []
 
 
-def _problems(engine: Any) -> list[str]:
+def _problems() -> list[str]:
     try:
-        return [str(p) for p in engine.config_problems()]  # a ConfigProblem reads as its message
+        return [str(p) for p in telemetry.config_problems()]  # a ConfigProblem reads as its message
     except Exception:
         log.exception("telemetry configuration problems could not be listed")
         return []

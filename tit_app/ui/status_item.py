@@ -42,7 +42,7 @@ class TelemetryStatusItem(QToolButton):
 
     def refresh(self) -> None:
         try:
-            decision = telemetry.engine().decision()
+            decision = telemetry.decision()
             enabled, decided_by, reason = decision.enabled, decision.decided_by, decision.reason
         except Exception:
             log.exception("could not read the telemetry decision")

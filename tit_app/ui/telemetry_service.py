@@ -1,7 +1,7 @@
 """The GUI's one handle on telemetry delivery: owns the SendWorker and its QThread.
 
-It is also the engine's `driver`, so `engine.shutdown()` stops our timers instead of
-starting the headless thread. Quitting never waits much more than the shutdown budget:
+It attaches itself as telemetry's delivery driver (`telemetry.attach_driver`), so
+`telemetry.shutdown()` stops our timers and the headless thread never starts. Quitting never waits much more than the shutdown budget:
 a worker still stuck in a network call after that is left to the process exit (like the
 headless driver's daemon thread) rather than destroyed while running.
 """
@@ -13,6 +13,7 @@ import time
 
 from PyQt5.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 
+from tit_app import telemetry
 from tit_app.ui.send_worker import Intervals, SendWorker
 from tit_app.ui.snapshot import EMPTY, TelemetrySnapshot
 from tit_app.ui.threads import abandon
@@ -27,13 +28,12 @@ class TelemetryService(QObject):
     _refresh_requested = pyqtSignal()
     _stop_requested = pyqtSignal()
 
-    def __init__(self, engine, intervals: Intervals = Intervals(), parent=None) -> None:
+    def __init__(self, intervals: Intervals = Intervals(), parent=None) -> None:
         super().__init__(parent)
-        self.engine = engine
         self.snapshot: TelemetrySnapshot = EMPTY
         self._thread = QThread()  # no parent: its lifetime is ours to manage
         self._thread.setObjectName("tit-telemetry")
-        self._worker = SendWorker(engine, intervals)
+        self._worker = SendWorker(intervals)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.start)
         self._send_requested.connect(self._worker.send_now)
@@ -43,7 +43,7 @@ class TelemetryService(QObject):
         self._worker.send_finished.connect(self.send_finished)
 
     def start(self) -> None:
-        self.engine.driver = self
+        telemetry.attach_driver(self)
         self._thread.start()
 
     def send_now(self) -> None:
@@ -60,7 +60,7 @@ class TelemetryService(QObject):
     # -- stopping ------------------------------------------------------------------------
 
     def stop(self, timeout: float) -> None:
-        """The engine's driver protocol: stop the timers and end the thread (waits ≤ timeout)."""
+        """The driver protocol: stop the timers and end the thread (waits ≤ timeout)."""
         if self._thread.isRunning():
             self._stop_requested.emit()
             self._thread.wait(max(0, int(timeout * 1000)))
@@ -69,10 +69,10 @@ class TelemetryService(QObject):
         """Stop timers, persist and spend at most about `budget_s` sending, end the thread."""
         deadline = time.monotonic() + budget_s
         try:
-            self.engine.shutdown(budget_s=budget_s)  # calls self.stop() first
+            telemetry.shutdown(budget_s=budget_s)  # calls self.stop() first
         except Exception:
             log.exception("telemetry shutdown failed; pending events stay queued")
-        self.stop(0.0)  # in case the engine no longer had us as its driver
+        self.stop(0.0)  # in case telemetry no longer had us as its driver
         remaining = max(0.05, deadline - time.monotonic())
         if not self._thread.wait(int(remaining * 1000)):
             log.warning("telemetry worker is still in a send; leaving it to the process exit")

@@ -6,7 +6,7 @@ import logging
 
 from PyQt5.QtCore import QSettings
 
-from tit_app.telemetry import paths
+from tit_app import paths
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from PyQt5.QtWidgets import QSizePolicy, QWidget
 
 from tit_app.ops.colormap import TABLE
 from tit_app.ops.render import PAIR_COLOURS
-from tit_app.ui.map_picture import MapPicture
+from tit_app.ui.operations.map_picture import MapPicture
 
 BAR_WIDTH, BAR_GAP = 14, 34
 MARGIN = 22  # room for the orientation letters

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from tit_app.ui.param_fields import Field
+from tit_app.ui.operations.fields import Field
 from tit_app.ui.widgets import restyle
 
 

@@ -1,15 +1,19 @@
 """The editors of an operation's parameter form: the base class and the generic field kinds.
 
-Each field turns its widgets into the flat option values `ops.options.build_params`
-understands, and says which of its widgets an ops `ParamError.field` (e.g.
-`pair2.cathode`, `slice.size`, `electrodes[3]`) points at, so the error can be shown
-right there. The TI-specific editors are in `ti_fields`.
+A field edits one form row, one or more of an operation's parameters
+(`tit_app.operations.Param`, which give its label, limits and tooltip). It turns
+its widgets into the flat option values `ops.options.build_params` understands, and
+says which of its widgets an ops `ParamError.field` (e.g. `pair2.cathode`,
+`slice.size`, `electrodes[3]`) points at, so the error can be shown right there.
+The TI-specific editors are in `ti_fields`; `field_rows` picks one for each row.
 """
 
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QDoubleSpinBox, QHBoxLayout, QSpinBox, QWidget
+
+from tit_app.operations import Param
 
 
 class Field:
@@ -48,6 +52,7 @@ class Field:
 
 def number_box(value: float, low: float, high: float, suffix: str, accessible: str, decimals: int = 1,
                step: float = 1.0) -> QDoubleSpinBox:
+    """A right-aligned real-number spin box."""
     box = QDoubleSpinBox()
     box.setRange(low, high)
     box.setDecimals(decimals)
@@ -61,6 +66,7 @@ def number_box(value: float, low: float, high: float, suffix: str, accessible: s
 
 
 def int_box(value: int, low: int, high: int, accessible: str, suffix: str = "", step: int = 1) -> QSpinBox:
+    """A right-aligned whole-number spin box."""
     box = QSpinBox()
     box.setRange(low, high)
     box.setSingleStep(step)
@@ -72,17 +78,27 @@ def int_box(value: int, low: int, high: int, accessible: str, suffix: str = "", 
     return box
 
 
+def param_box(param: Param, accessible: str, value: float | None = None) -> QDoubleSpinBox:
+    """A number box with the parameter's limits, step, decimals and unit."""
+    suffix = f" {param.unit}" if param.unit else ""
+    return number_box(param.default if value is None else value, param.low, param.high, suffix, accessible,
+                      param.decimals, param.step)
+
+
 def without_buttons(box) -> None:
+    """No arrows: for boxes in a row, where the digits need the room."""
     box.setButtonSymbols(QDoubleSpinBox.NoButtons)
     box.setProperty("buttons", "none")
 
 
 class IntField(Field):
-    def __init__(self, key: str, label: str, value: int, low: int, high: int, error_name: str,
-                 tooltip: str = "") -> None:
+    """A whole number in a spin box (budget, restarts, seed, ranking length)."""
+
+    def __init__(self, param: Param) -> None:
         super().__init__()
-        self.key, self.label, self.tooltip = key, label, tooltip
-        self.box = self._add(int_box(value, low, high, label), error_name, stretch=1)
+        self.key, self.label, self.tooltip = param.key, param.label, param.tooltip
+        box = int_box(param.default, int(param.low), int(param.high), param.label)
+        self.box = self._add(box, *param.errors, stretch=1)
 
     def values(self) -> dict:
         return {self.key: self.box.value()}

@@ -11,7 +11,7 @@ import sys
 
 from ..model import StoredEvent
 from ..outcome import Outcome
-from .base import Exporter
+from .exporter import Exporter
 from .jsonapi import encode_json
 
 

@@ -12,13 +12,14 @@ import time
 from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from tit_app.operations import Operation
 from tit_app.ops.params import ParamError
 from tit_app.ui.formatting import seconds
-from tit_app.ui.map_picture import with_picture
-from tit_app.ui.op_runner import OperationHandle, run_in_thread
-from tit_app.ui.operations import OperationSpec
-from tit_app.ui.param_form import ParamForm
-from tit_app.ui.result_view import ResultView
+from tit_app.ui.operations.field_rows import fields_for
+from tit_app.ui.operations.form import ParamForm
+from tit_app.ui.operations.map_picture import with_picture
+from tit_app.ui.operations.result_view import ResultView
+from tit_app.ui.operations.runner import OperationHandle, run_in_thread
 from tit_app.ui.widgets import hint_label, make_button, restyle
 
 FORM_WIDTH = 372
@@ -28,12 +29,12 @@ class OperationPanel(QWidget):
     run_ended = pyqtSignal(str)  # a one-line outcome for the status bar
     simulation_requested = pyqtSignal(dict)  # form values for Simulate TI
 
-    def __init__(self, spec: OperationSpec, parent=None) -> None:
+    def __init__(self, spec: Operation, parent=None) -> None:
         super().__init__(parent)
         self.spec = spec
         self.setObjectName(f"panel_{spec.name}")
         self.handle: OperationHandle | None = None
-        self.form = ParamForm(spec.make_fields())
+        self.form = ParamForm(fields_for(spec))
         self.run_button = make_button("Run", None, f"Run {spec.title}")
         self.run_button.setObjectName("runButton")
         self.run_button.setToolTip("Run (Ctrl+R)")

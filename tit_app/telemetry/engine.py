@@ -1,8 +1,13 @@
 """The engine: one object owning the buffer, the consent cache, the store and the exporters.
 
-The public functions in `api.py` delegate here. A worker (the headless thread in
-`headless.py`, or the Qt `SendWorker`) calls `persist()` and `send()`; callers on any
-thread only ever touch `record()`, which appends to a deque and returns.
+The public functions in `api.py` delegate here; nothing outside the telemetry package
+holds an engine. A driver (the headless thread in `headless.py`, or the GUI's worker
+attached with `api.attach_driver`) calls `persist()` and `send()`; callers on any thread
+only ever touch `record()`, which appends to a deque and returns.
+
+The consent decision is cached without the environment switches (`_accepting`), so the
+caller's fast path only has to re-read the kill switches; every change of settings
+invalidates it (docs/architecture.md, "The consent decision").
 """
 
 from __future__ import annotations
@@ -11,12 +16,15 @@ import logging
 import threading
 import time
 from collections import Counter, deque
+from datetime import datetime, timezone
 from typing import Any, Callable
 
-from . import envflags, paths
+from tit_app import paths
+
+from . import consent, envflags
 from .catalog import Catalog, load_catalog
-from .config import ConfigStore
-from .consentstate import ConsentState
+from .config import ConfigStore, TelemetryConfig, new_client_id
+from .consent import Policy, load_policy
 from .model import RawEvent
 
 log = logging.getLogger(__name__)
@@ -24,7 +32,7 @@ log = logging.getLogger(__name__)
 HEALTH_INTERVAL_S = 6 * 3600
 
 
-class Engine(ConsentState):
+class Engine:
     MAX_BUFFER = 10_000
 
     def __init__(self, config_store: ConfigStore | None = None, catalog: Catalog | None = None,
@@ -40,9 +48,12 @@ class Engine(ConsentState):
         self._init_lock = threading.RLock()
         self._strict = envflags.strict()
         self._last_health = 0.0
+        self._cfg: TelemetryConfig | None = None  # cached settings file
+        self._policy: Policy | None = None  # cached administrator policy
+        self._accepting: bool | None = None  # consent without the env switches; None = not known yet
         self.interface = "cli"
-        self.driver = None  # set by headless.start() or by the Qt SendWorker
-        self.external_driver = False
+        self.driver = None  # the headless thread, or a driver handed over by attach_driver()
+        self.external_driver = False  # True: someone else drives persist/send; never start the thread
 
     # -- the caller's side -----------------------------------------------------------------
 
@@ -67,6 +78,65 @@ class Engine(ConsentState):
         with self._init_lock:
             if self.driver is None:
                 self.driver = headless.start(self)
+
+    def attach_driver(self, driver: Any | None) -> None:
+        """Hand delivery to `driver` (or, with None, to whoever calls persist/send, as tests do).
+
+        Must happen before anything is tracked, so the headless thread never starts.
+        `driver.stop(timeout)` is called at shutdown.
+        """
+        with self._init_lock:
+            self.external_driver = True
+            self.driver = driver
+
+    # -- consent ---------------------------------------------------------------------------
+
+    def config(self) -> TelemetryConfig:
+        if self._cfg is None:
+            self._cfg = self.config_store.load()
+        return self._cfg
+
+    def policy(self) -> Policy:
+        if self._policy is None:
+            self._policy = load_policy()
+        return self._policy
+
+    def decision(self) -> consent.Decision:
+        cfg, policy = self.config(), self.policy()
+        asked = cfg.consent_shown or cfg.enabled
+        self._accepting = consent.decide(None, policy, cfg.enabled, cfg.level, asked).enabled
+        return consent.decide(envflags.active_kill_switch(), policy, cfg.enabled, cfg.level, asked)
+
+    def invalidate(self) -> None:
+        self._cfg = self._policy = None
+        self._accepting = None
+
+    def set_enabled(self, enabled: bool, level: str | None = None) -> bool:
+        """Save the user's choice; returns False when it could only be kept for this session."""
+        cfg = self.config()
+        first_opt_in = enabled and not cfg.first_run_recorded
+        cfg.enabled, cfg.consent_shown = bool(enabled), True
+        cfg.level = level or cfg.level
+        cfg.consent_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if not enabled:
+            cfg.client_id = new_client_id()
+        saved = self.config_store.save(cfg)
+        self.invalidate()
+        if not enabled:
+            self.purge()
+        elif first_opt_in and self.decision().enabled:
+            self.record("first_run", None, blocking=True)
+            cfg = self.config()
+            cfg.first_run_recorded = True
+            saved = self.config_store.save(cfg) and saved
+        return saved
+
+    def reset_client_id(self) -> str:
+        cfg = self.config()
+        cfg.client_id = new_client_id()
+        self.config_store.save(cfg)
+        self.invalidate()
+        return cfg.client_id
 
     # -- lazily built parts ----------------------------------------------------------------
 
@@ -232,9 +302,14 @@ class Engine(ConsentState):
         for exporter in self._exporters or ():
             _close_quietly(exporter)
 
+    def close(self) -> None:
+        """Close the store; the engine is being replaced (tests, a throwaway home)."""
+        if self._store is not None:
+            self._store.close()
+
 
 def _load_exporters() -> tuple[list, list]:
-    from .destinations import ConfigProblem, load_exporters
+    from .destinations.settings import ConfigProblem, load_exporters
 
     try:
         return load_exporters()

@@ -1,13 +1,12 @@
-"""Where events go: destination settings resolved from three layers, lowest first.
+"""Which destinations are on, and with what settings: three layers, lowest first.
 
-1. packaged defaults, `resources/destinations.toml` (everything off);
-2. the user's `destinations.json` in the config folder (no secrets; edited by add/remove);
-3. the environment (OpenTelemetry's variables, TIT_*).
+1. packaged defaults, `tit_app/resources/destinations.toml` (everything off);
+2. the user's `destinations.json` in the config folder (no secrets; edited by `editing`);
+3. the environment (OpenTelemetry's variables, TIT_*), read by each kind's module.
 
-Secrets come from `secrets` (environment or keyring). Nothing here raises on bad
-settings: `load_exporters` returns the problems, each naming the setting to fix.
-Showing and changing the settings (`tit-app telemetry destination ...`) is in
-`destinations_edit`.
+Secrets come from `secrets` (environment or keyring) when a kind builds its exporter.
+Nothing here raises on bad settings: `load_exporters` returns the problems, each naming
+the setting to fix.
 """
 
 from __future__ import annotations
@@ -19,22 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import envflags, paths
-from .atomicfile import write_private
-from .destinations_build import BUILDERS
-from .destinations_env import Setting, environment_layer, otel_disabled
-from .transport import ConfigError
+from tit_app import paths
+from tit_app.atomicfile import write_private
+
+from .. import envflags
+from ..transport import ConfigError
+from .kind import Settings
+from .registry import NAMES, kinds
 
 log = logging.getLogger(__name__)
 
-KINDS = ("ga4", "otlp", "sentry", "json")
 USER_FILE = "destinations.json"
-_USER_KEYS = {
-    "ga4": ("enabled", "endpoint", "measurement_id"),
-    "otlp": ("enabled", "endpoint", "logs_endpoint", "compression", "timeout_ms", "service_name", "resource_attributes"),
-    "sentry": ("enabled", "url"),
-    "json": ("enabled", "url"),
-}
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,7 @@ def _problem(setting: str, message: str) -> ConfigProblem:
     return ConfigProblem(setting, message if message.startswith(setting) else f"{setting}: {message}")
 
 
-def is_enabled(settings: dict[str, Setting]) -> bool:
+def is_enabled(settings: Settings) -> bool:
     return settings.get("enabled", (False, ""))[0] is True
 
 
@@ -63,9 +57,9 @@ def defaults_path() -> Path:
     return Path(tit_app.resources.__file__).parent / "destinations.toml"
 
 
-def _defaults_layer() -> dict[str, dict[str, Setting]]:
+def _defaults_layer() -> dict[str, Settings]:
     data = tomllib.loads(defaults_path().read_text(encoding="utf-8"))
-    return {k: {key: (v, f"destinations.toml {k}.{key}") for key, v in data.get(k, {}).items()} for k in KINDS}
+    return {k: {key: (v, f"destinations.toml {k}.{key}") for key, v in data.get(k, {}).items()} for k in NAMES}
 
 
 def user_file() -> Path:
@@ -83,15 +77,15 @@ def read_user_file() -> dict[str, dict[str, Any]]:
     entries = raw.get("destinations") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise ConfigError(f"{USER_FILE}: expected {{\"destinations\": {{...}}}}; it is ignored")
-    return {k: {key: v for key, v in entries[k].items() if key in _USER_KEYS[k]}
-            for k in KINDS if isinstance(entries.get(k), dict)}
+    return {name: {key: v for key, v in entries[name].items() if key in kind.user_keys}
+            for name, kind in kinds().items() if isinstance(entries.get(name), dict)}
 
 
 def write_user_file(entries: dict[str, dict[str, Any]]) -> None:
     write_private(user_file(), json.dumps({"version": 1, "destinations": entries}, indent=2, sort_keys=True) + "\n")
 
 
-def _user_layer(problems: list[ConfigProblem]) -> dict[str, dict[str, Setting]]:
+def _user_layer(problems: list[ConfigProblem]) -> dict[str, Settings]:
     try:
         entries = read_user_file()
     except ConfigError as exc:
@@ -100,23 +94,27 @@ def _user_layer(problems: list[ConfigProblem]) -> dict[str, dict[str, Setting]]:
     return {k: {key: (v, f"{USER_FILE} {k}.{key}") for key, v in entry.items()} for k, entry in entries.items()}
 
 
-def resolve() -> tuple[dict[str, tuple[dict[str, Setting], str]], list[ConfigProblem]]:
+def _environment_layer(problems: list[ConfigProblem]) -> dict[str, Settings]:
+    found: list[tuple[str, str]] = []
+    layer = {name: kind.environment(found) for name, kind in kinds().items()}
+    problems += [_problem(s, m) for s, m in found]
+    return {name: settings for name, settings in layer.items() if settings}
+
+
+def resolve() -> tuple[dict[str, tuple[Settings, str]], list[ConfigProblem]]:
     """kind -> (merged settings, source of the highest layer that set anything), problems."""
     problems: list[ConfigProblem] = []
-    environment, env_problems = environment_layer()
-    problems += [_problem(s, m) for s, m in env_problems]
+    environment = _environment_layer(problems)
     layers = (("default", _defaults_layer()), ("user", _user_layer(problems)), ("environment", environment))
     resolved = {}
-    for kind in KINDS:
-        merged: dict[str, Setting] = {}
+    for name in NAMES:
+        merged: Settings = {}
         source = "default"
-        for name, layer in layers:
-            if layer.get(kind):
-                merged.update(layer[kind])
-                source = name
-        if kind == "otlp" and otel_disabled():
-            merged["enabled"], source = (False, "OTEL_SDK_DISABLED"), "environment"
-        resolved[kind] = (merged, source)
+        for layer_name, layer in layers:
+            if layer.get(name):
+                merged.update(layer[name])
+                source = layer_name
+        resolved[name] = (merged, source)
     return resolved, problems
 
 
@@ -131,19 +129,19 @@ def load_exporters() -> tuple[list, list[ConfigProblem]]:
         log.warning("telemetry destinations could not be read", exc_info=True)
         return [], [_problem("destinations", f"could not be read ({type(exc).__name__})")]
     exporters = []
-    for kind, (settings, _source) in resolved.items():
+    for name, (settings, _source) in resolved.items():
         if not is_enabled(settings):
             continue
         found: list[tuple[str, str]] = []
         try:
-            exporters.append(BUILDERS[kind](settings, found))
+            exporters.append(kinds()[name].build(settings, found))
         except ConfigError as exc:
             problems.append(_problem(str(exc).split(":", 1)[0], str(exc)))
         except Exception as exc:
-            problems.append(_problem(kind, f"unexpected error while configuring ({type(exc).__name__})"))
+            problems.append(_problem(name, f"unexpected error while configuring ({type(exc).__name__})"))
         problems += [_problem(s, m) for s, m in found]
     if envflags.debug_console():
-        from .exporters.console import ConsoleExporter
+        from .console import ConsoleExporter
 
         exporters = [ConsoleExporter(e) for e in exporters] or [ConsoleExporter()]
     return exporters, problems

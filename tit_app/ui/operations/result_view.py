@@ -9,9 +9,9 @@ from PyQt5.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSplitter,
 
 from tit_app.ops.render import PAIR_COLOURS
 from tit_app.ops.results import ExSearchResult, FlexResult, simulation_of
-from tit_app.ui.heatmap import HeatmapView
-from tit_app.ui.map_picture import ShownResult
-from tit_app.ui.ranking_model import RankingView
+from tit_app.ui.operations.heatmap import HeatmapView
+from tit_app.ui.operations.map_picture import ShownResult
+from tit_app.ui.operations.ranking import RankingView
 
 AXIS_OF_PLANE = {"axial": "z", "coronal": "y", "sagittal": "x"}
 

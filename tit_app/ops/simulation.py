@@ -1,0 +1,106 @@
+"""The simulation library the operations share.
+
+Pair fields, the two-pair TI envelope, and an envelope mapped on a slice.
+
+:func:`~tit_app.ops.sim_ti.sim_ti` and :func:`~tit_app.ops.sim_mti.sim_mti` map
+their montage with it; the searches score montages with :func:`ti_envelope_at`
+and map their best one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tit_app.ops import electrodes
+from tit_app.ops.envelope import max_envelope
+from tit_app.ops.field import pair_field
+from tit_app.ops.grid import SliceGrid, slice_grid, values_on_grid
+from tit_app.ops.params import Head
+from tit_app.ops.results import PlacedElectrode, SimResult
+
+# A montage in positions: ((anode_mm, cathode_mm, current_ma), ...).
+PairPositions = tuple[tuple[np.ndarray, np.ndarray, float], ...]
+
+# Head pixels per chunk of a map: a cancel check between chunks.
+CHUNK_POINTS = 8192
+
+
+def pair_positions(pairs, head: Head) -> PairPositions:
+    """Positions of validated :class:`Pair` objects on this head."""
+    return tuple((electrodes.position_mm(p.anode, head.radius_mm),
+                  electrodes.position_mm(p.cathode, head.radius_mm),
+                  p.current_ma) for p in pairs)
+
+
+def placed_electrodes(pairs) -> tuple[PlacedElectrode, ...]:
+    """Labels for drawing: ``pairs`` are ((anode_label, anode_mm), ...)."""
+    placed = []
+    for number, ((anode, anode_mm), (cathode, cathode_mm)) in enumerate(
+            pairs, start=1):
+        placed.append(PlacedElectrode(anode, tuple(map(float, anode_mm)),
+                                      number, "anode"))
+        placed.append(PlacedElectrode(cathode, tuple(map(float, cathode_mm)),
+                                      number, "cathode"))
+    return tuple(placed)
+
+
+def pair_fields(montage: PairPositions, points_mm: np.ndarray,
+                head: Head) -> list[np.ndarray]:
+    """The field (V/m) of each pair at the points."""
+    return [pair_field(anode, cathode, current, points_mm, head.radius_mm,
+                       head.conductivity_s_per_m)
+            for anode, cathode, current in montage]
+
+
+def ti_envelope_at(montage: PairPositions, points_mm: np.ndarray,
+                   head: Head) -> np.ndarray:
+    """Two-pair TI envelope (V/m) at points strictly inside the head."""
+    first, second = pair_fields(montage, points_mm, head)
+    return max_envelope(first, second)
+
+
+def focality_on_slice(grid: SliceGrid, envelope: np.ndarray, target_value:
+                      float, target_mm, target_radius_mm: float) -> float:
+    """Target value over the mean envelope on the slice outside the target.
+
+    Returns NaN when the slice holds no head pixel outside the target.
+    """
+    offsets = grid.points_mm - np.asarray(target_mm)
+    outside_target = np.einsum("...i,...i->...", offsets, offsets) > \
+        target_radius_mm**2
+    rest = envelope[grid.inside & outside_target]
+    if rest.size == 0 or not np.mean(rest) > 0.0:
+        return float("nan")
+    return float(target_value / np.mean(rest))
+
+
+def simulate_slice(kind: str, envelope_at, params, placed, progress,
+                   chunk_points: int = CHUNK_POINTS) -> SimResult:
+    """Map ``envelope_at(points)`` on the slice and summarise the target.
+
+    Shared by both simulations and by the searches for their best montage.
+    """
+    spec, head, target = params.slice, params.head, params.target
+    grid = slice_grid(spec.plane, spec.offset_mm, spec.size, head.radius_mm)
+    image = values_on_grid(grid, envelope_at, progress, chunk_points)
+    centre = np.asarray(target.centre_mm, dtype=float)
+    target_value = float(envelope_at(centre[None, :])[0])
+    focality = focality_on_slice(grid, image, target_value, centre,
+                                 target.radius_mm)
+    return SimResult(kind, grid, image, placed, tuple(target.centre_mm),
+                     float(target.radius_mm), target_value, focality)
+
+
+def simulate_pairs(kind: str, pairs, envelope_at, params, progress,
+                   chunk_points: int = CHUNK_POINTS) -> SimResult:
+    """:func:`simulate_slice` for validated :class:`Pair` objects.
+
+    ``envelope_at(montage, points_mm, head)`` is :func:`ti_envelope_at` or
+    the multichannel one; the electrodes are labelled with their names.
+    """
+    montage = pair_positions(pairs, params.head)
+    placed = placed_electrodes(
+        ((p.anode, m[0]), (p.cathode, m[1])) for p, m in zip(pairs, montage, strict=True))
+    return simulate_slice(
+        kind, lambda points: envelope_at(montage, points, params.head),
+        params, placed, progress, chunk_points)
