@@ -7,7 +7,7 @@ Measures, with a real Store (SQLite in a temp folder) and the real exporters:
   2. time to exit: a real app process with events queued for a JSON endpoint exits
      (atexit persists and spends at most 0.4 s sending) with a sink that answers after
      200 ms, with the sink down (connection refused) and with a sink that accepts
-     connections but never answers (target <= 0.5 s; DESIGN §4 allows about a second);
+     connections but never answers (target <= 0.5 s; docs/architecture.md allows about a second);
   3. the share of events that arrive after a run with the sink down followed by a
      restart with the sink up (target 100 %).
 Only 127.0.0.1 is contacted; every wait is bounded.

@@ -179,3 +179,14 @@ def test_export_local_data_writes_everything_owner_only(consented, tmp_path):
     assert {p["event"]["name"] for p in data["pending"]} == {"first_run", "heartbeat"}
     assert data["client_id"] == telemetry.status().client_id and data["status"].startswith("On")
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+def test_every_public_function_of_the_api_says_what_it_does():
+    import inspect
+
+    from tit_app.telemetry import api
+
+    public = [name for name, value in vars(api).items()
+              if inspect.isfunction(value) and value.__module__ == api.__name__ and not name.startswith("_")]
+    assert len(public) > 40
+    assert [name for name in public if not inspect.getdoc(getattr(api, name))] == []

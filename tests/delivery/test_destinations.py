@@ -44,7 +44,7 @@ def test_user_file_enables_and_environment_overrides(monkeypatch):
     assert by_name(destinations_edit.describe())["otlp"]["source"] == "user"
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318/")
     exporters, _ = loaded()
-    assert exporters["otlp"].url == "http://localhost:4318/v1/logs"  # one slash (protocols.md §2.6)
+    assert exporters["otlp"].url == "http://localhost:4318/v1/logs"  # one slash (docs/protocols.md §2.6)
     assert exporters["otlp"].compression == "gzip"  # not overridden: kept from the user's file
     assert by_name(destinations_edit.describe())["otlp"]["source"] == "environment"
 

@@ -1,4 +1,4 @@
-"""GA4 Measurement Protocol exporter against a real loopback server (protocols.md §1)."""
+"""GA4 Measurement Protocol exporter against a real loopback server (docs/protocols.md §1)."""
 
 from __future__ import annotations
 

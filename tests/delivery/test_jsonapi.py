@@ -38,7 +38,7 @@ def test_preview_matches_the_body(sink, closing):
 
 
 def test_an_exporter_bug_becomes_a_retry_not_an_exception(sink):
-    """DESIGN §5: exporters report outcomes and never raise, even on their own bugs."""
+    """docs/architecture.md ("Invariants"): exporters report outcomes and never raise, even on their own bugs."""
     from tit_app.telemetry.outcome import RETRY
 
     class BuggyExporter(JsonExporter):

@@ -1,4 +1,4 @@
-"""DESIGN §4 / protocols DNT-1: with telemetry off or a kill switch set, no socket connection
+"""docs/architecture.md ("Invariants") and docs/protocols.md DNT-1: with telemetry off or a kill switch set, no socket connection
 is even attempted, whatever is tracked, flushed or shut down.
 
 `sys.addaudithook` hooks cannot be removed, so each case runs in its own interpreter. Every

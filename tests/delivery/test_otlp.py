@@ -1,4 +1,4 @@
-"""OTLP/HTTP logs (JSON) exporter against a real loopback server (protocols.md §2)."""
+"""OTLP/HTTP logs (JSON) exporter against a real loopback server (docs/protocols.md §2)."""
 
 from __future__ import annotations
 

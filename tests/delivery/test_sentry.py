@@ -1,4 +1,4 @@
-"""Sentry/GlitchTip envelope exporter against a real loopback server (protocols.md §3)."""
+"""Sentry/GlitchTip envelope exporter against a real loopback server (docs/protocols.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Independent checkers for what the exporters produce, written from protocols.md.
+"""Independent checkers for what the exporters produce, written from docs/protocols.md.
 
 They deliberately do not reuse the exporters' own rule code, so a shared mistake
 cannot pass unnoticed.
@@ -10,7 +10,7 @@ import base64
 import json
 import re
 
-# -- GA4 Measurement Protocol (protocols.md §1) ------------------------------------------
+# -- GA4 Measurement Protocol (docs/protocols.md §1) ------------------------------------------
 
 _GA_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _GA_RESERVED_EVENTS = set(
@@ -78,7 +78,7 @@ def _ga4_event_problems(event: dict, now: float) -> list[str]:
     return found
 
 
-# -- OTLP/JSON (protocols.md §2.2-2.4, §2.8) ---------------------------------------------
+# -- OTLP/JSON (docs/protocols.md §2.2-2.4, §2.8) ---------------------------------------------
 
 _SNAKE = re.compile(r"_[a-z]")
 _INT64_KEYS = {"timeUnixNano", "observedTimeUnixNano", "intValue", "rejectedLogRecords"}
@@ -133,7 +133,7 @@ def attributes(key_values: list[dict]) -> dict:
     return {kv["key"]: next(iter(kv["value"].values())) for kv in key_values}
 
 
-# -- Sentry envelopes (protocols.md §3.3) ------------------------------------------------
+# -- Sentry envelopes (docs/protocols.md §3.3) ------------------------------------------------
 
 
 def parse_envelope(data: bytes) -> tuple[dict, list[tuple[dict, bytes]]]:

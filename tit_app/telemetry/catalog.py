@@ -1,6 +1,6 @@
 """The catalog of events (`resources/events.toml`) and the checks it enforces.
 
-Names follow the GA4 rules at load time (protocols.md GA-L4/L5, GA-R1/R3/R4), so a bad
+Names follow the GA4 rules at load time (docs/protocols.md GA-L4/L5, GA-R1/R3/R4), so a bad
 name fails when the catalog is written, not when a destination silently drops it.
 """
 

@@ -10,7 +10,7 @@ _CI_MARKERS = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", 
 
 
 def is_set(name: str) -> bool:
-    """True when the variable holds anything but empty, 0, false, no or off (protocols DNT-2)."""
+    """True when the variable holds anything but empty, 0, false, no or off (docs/protocols.md DNT-2)."""
     value = os.environ.get(name)
     return value is not None and value.strip().lower() not in _FALSY
 

@@ -1,4 +1,4 @@
-"""The headless driver: one daemon thread doing DESIGN §2 steps 2-3 outside the GUI.
+"""The headless driver: one daemon thread persisting and sending (docs/architecture.md, "The life of an event") outside the GUI.
 
 It persists the buffer every 250 ms and sends every 30 s. At interpreter exit it stops,
 persists what is left and spends at most about a second sending; whatever is not sent

@@ -8,8 +8,8 @@ Giving up (why nothing is retried forever): an event that keeps failing is retri
 backoff (`Backoff`: 5 s doubling to 1 h, full jitter) until it is older than the
 destination accepts (GA4: 72 h) or than the store keeps anything (`Bounds.max_age_s`,
 30 days); it is then dropped with cause "too_old". There is deliberately no attempt
-limit: an offline laptop fails every attempt, and DESIGN §4 promises that offline weeks
-lose nothing. Servers cannot stall us for ever either: a hold is capped at one day.
+limit: an offline laptop fails every attempt, and offline weeks must lose nothing
+(docs/architecture.md, "Invariants"). Servers cannot stall us for ever either: a hold is capped at one day.
 """
 
 from __future__ import annotations

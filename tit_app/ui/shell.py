@@ -1,4 +1,4 @@
-"""The desktop session from start to quit, in the order DESIGN and the issue require.
+"""The desktop session from start to quit, in the order docs/architecture.md describes.
 
 start: interface "gui", the GUI's delivery driver attached before anything is tracked (so
 the headless thread never starts here), the SendWorker running. Then the consent

@@ -106,7 +106,7 @@ class HttpExporter(Exporter):
     def export(self, events: list[StoredEvent], now: float, timeout: float | None = None) -> Outcome:
         try:
             return self._export(events, now, timeout)
-        except Exception as exc:  # DESIGN §5: an exporter reports outcomes, it never raises
+        except Exception as exc:  # an exporter reports outcomes, it never raises (docs/architecture.md, "Invariants")
             log.warning("telemetry exporter %s failed", self.name, exc_info=True)
             return Outcome.retry(f"internal error in the {self.name} exporter ({type(exc).__name__})")
 
