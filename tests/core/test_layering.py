@@ -21,6 +21,8 @@ FORBIDDEN = {
     "tit_app.telemetry": ("PyQt5", "tit_app.ui", "tit_app.ops", "tit_app.operations", "tit_app.commands"),
     "tit_app.ops": ("PyQt5", "tit_app.ui", "tit_app.telemetry", "tit_app.commands"),
     "tit_app.operations": ("PyQt5", "tit_app.ui", "tit_app.telemetry", "tit_app.commands"),
+    "tit_app.commands": ("PyQt5", "tit_app.ui"),
+    "tit_app.ui": ("tit_app.commands",),
 }
 
 

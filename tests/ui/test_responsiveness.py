@@ -10,7 +10,7 @@ from tit_app import telemetry
 from tit_app.operations import BY_NAME
 from tit_app.ui.operations.panel import OperationPanel
 
-MAX_LATENESS_MS = 50  # the bound for a 10 ms timer on the GUI thread
+MAX_LATENESS_MS = 50  # how late a 10 ms timer on the GUI thread may come while the app works
 MEASURE_MS = 1500
 
 

@@ -18,7 +18,7 @@ from .backoff import parse_retry_after
 from .outcome import Outcome
 
 DEFAULT_TIMEOUT = (3.0, 10.0)  # (connect, read) seconds
-# Transient answers worth another try (the brief's rule; OTLP narrows it, see exporters/otlp.py).
+# Transient answers worth another try; OTLP narrows this to OT-R3's list (destinations/otlp.py).
 RETRY_STATUSES = frozenset({408, 429} | set(range(500, 600)))
 _EXCERPT = 160
 MAX_REPLY_BYTES = 1 << 20

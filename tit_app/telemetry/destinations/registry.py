@@ -1,4 +1,9 @@
-"""The kinds of destination tit-app can send to. Adding a kind = adding its module and one line here."""
+"""The kinds of destination tit-app can send to.
+
+Adding a kind: its module (ending in `KIND = DestinationKind(...)`), its name in NAMES and
+its import in `kinds()`, a section (off) in `tit_app/resources/destinations.toml`, and an
+example payload in `notice._examples_section` for docs/telemetry.md.
+"""
 
 from __future__ import annotations
 
