@@ -22,8 +22,8 @@ from tit_app.telemetry.testing import isolated_telemetry  # noqa: E402
 from tit_app.ui import consent_dialog  # noqa: E402
 from tit_app.ui.qt_app import configure_application  # noqa: E402
 from tit_app.ui.consent_dialog import ConsentDialog  # noqa: E402
-from tit_app.ui.send_worker import Intervals  # noqa: E402
-from tit_app.ui.telemetry_service import TelemetryService  # noqa: E402
+from tit_app.ui.delivery.send_worker import Intervals  # noqa: E402
+from tit_app.ui.delivery.service import TelemetryService  # noqa: E402
 
 
 def fast_intervals(send_ms: int = 3_600_000):

@@ -13,7 +13,7 @@ from tit_app import telemetry
 from tit_app.telemetry import api
 from tit_app import paths
 from tit_app.telemetry.testing import stored_events
-from tit_app.ui.catalog_view import CatalogDialog
+from tit_app.ui.privacy.catalog_view import CatalogDialog
 from tit_app.ui.session import SessionTracker
 from tit_app.ui.shell import DesktopShell
 

@@ -11,7 +11,7 @@ from tit_app import telemetry
 from tit_app.telemetry import api
 from tit_app.telemetry.api import reset_engine
 from tit_app.telemetry.testing import stored_events
-from tit_app.ui.catalog_view import CatalogDialog
+from tit_app.ui.privacy.catalog_view import CatalogDialog
 from tit_app.ui.consent_dialog import TITLE, ConsentDialog, ask_consent, consent_needed
 
 

@@ -15,7 +15,7 @@ from tit_app.telemetry.testing import stored_events
 from tit_app.ui.main_window import MainWindow
 from tit_app.ui.operations.panel import OperationPanel
 from tit_app.ui.operations.runner import run_in_thread
-from tit_app.ui.telemetry_service import TelemetryService
+from tit_app.ui.delivery.service import TelemetryService
 
 
 def operation_events(name: str) -> list[dict]:

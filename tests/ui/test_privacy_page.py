@@ -8,13 +8,13 @@ from tit_app import telemetry
 from tit_app.telemetry import api
 from tit_app.telemetry.model import Delivery, PendingEvent
 from tit_app.telemetry.testing import stored_events
-from tit_app.ui.catalog_view import CatalogModel
-from tit_app.ui.event_models import PendingEventsModel, SentEventsModel
-from tit_app.ui.payload_preview import NO_DESTINATION
-from tit_app.ui.privacy_page import PrivacyPage
+from tit_app.ui.privacy.catalog_view import CatalogModel
+from tit_app.ui.privacy.event_models import PendingEventsModel, SentEventsModel
+from tit_app.ui.privacy.payload_preview import NO_DESTINATION
+from tit_app.ui.privacy.page import PrivacyPage
 from tit_app.ui.settings_dialog import SettingsDialog
-from tit_app.ui.snapshot import Destination, TelemetrySnapshot, take_snapshot
-from tit_app.ui.summary_model import UsageSummaryModel
+from tit_app.ui.delivery.snapshot import Destination, TelemetrySnapshot, take_snapshot
+from tit_app.ui.privacy.summary_model import UsageSummaryModel
 
 
 def record_some_events() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.ui.conftest import fast_intervals
 from tit_app import telemetry
 from tit_app.telemetry import api
-from tit_app.ui.privacy_page import PrivacyPage
+from tit_app.ui.privacy.page import PrivacyPage
 from tit_app.ui.status_item import TelemetryStatusItem
 
 

@@ -14,7 +14,7 @@ from PyQt5.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QPushButton, 
 
 from tit_app import telemetry
 from tit_app.ui import assets
-from tit_app.ui.catalog_view import show_catalog
+from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.qt_app import application
 from tit_app.ui.widgets import svg_logo
 

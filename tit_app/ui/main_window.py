@@ -19,7 +19,7 @@ from PyQt5.QtWidgets import (
 
 from tit_app import __version__
 from tit_app.ui import assets, window_state
-from tit_app.ui.catalog_view import show_catalog
+from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.operations import OPERATIONS
 from tit_app.ui.operations.panel import OperationPanel
 from tit_app.ui.settings_dialog import SettingsDialog

@@ -18,7 +18,7 @@ from PyQt5.QtWidgets import QApplication, QWidget
 
 from tit_app import telemetry
 from tit_app.telemetry.testing import isolated_telemetry
-from tit_app.ui.catalog_view import show_catalog
+from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.consent_dialog import ConsentDialog
 from tit_app.ui.main_window import DEFAULT_SIZE
 from tit_app.ui.shell import DesktopShell

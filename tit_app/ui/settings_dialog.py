@@ -17,7 +17,7 @@ from PyQt5.QtWidgets import (
 )
 
 from tit_app.ui import assets
-from tit_app.ui.privacy_page import PrivacyPage
+from tit_app.ui.privacy.page import PrivacyPage
 
 
 class SettingsDialog(QDialog):

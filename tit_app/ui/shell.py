@@ -16,9 +16,9 @@ from tit_app import telemetry
 from tit_app.ui import consent_dialog
 from tit_app.ui.consent_dialog import ConsentDialog, consent_needed
 from tit_app.ui.main_window import MainWindow
-from tit_app.ui.send_worker import Intervals
+from tit_app.ui.delivery.send_worker import Intervals
 from tit_app.ui.session import SessionTracker
-from tit_app.ui.telemetry_service import TelemetryService
+from tit_app.ui.delivery.service import TelemetryService
 
 OPERATION_STOP_S = 0.5
 SHUTDOWN_BUDGET_S = 1.0

@@ -9,7 +9,7 @@ from PyQt5.QtWidgets import QToolButton
 
 from tit_app import telemetry
 from tit_app.ui import assets
-from tit_app.ui.snapshot import TelemetrySnapshot
+from tit_app.ui.delivery.snapshot import TelemetrySnapshot
 
 log = logging.getLogger(__name__)
 

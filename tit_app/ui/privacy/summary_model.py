@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tit_app.ui.formatting import seconds
 from tit_app.ui.operations import BY_NAME
-from tit_app.ui.snapshot import TelemetrySnapshot
+from tit_app.ui.delivery.snapshot import TelemetrySnapshot
 from tit_app.ui.table_model import RowsTableModel
 
 

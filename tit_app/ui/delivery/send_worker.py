@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PyQt5.QtCore import QObject, Qt, QThread, QTimer, pyqtSignal, pyqtSlot
 
 from tit_app import telemetry
-from tit_app.ui.snapshot import take_snapshot
+from tit_app.ui.delivery.snapshot import take_snapshot
 
 log = logging.getLogger(__name__)
 

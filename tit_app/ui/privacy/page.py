@@ -13,12 +13,12 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from tit_app import telemetry
-from tit_app.ui.catalog_view import CatalogSummary
-from tit_app.ui.consent_controls import ConsentControls
-from tit_app.ui.event_models import SentEventsModel
-from tit_app.ui.pending_panel import PendingPanel
-from tit_app.ui.snapshot import TelemetrySnapshot
-from tit_app.ui.summary_model import UsageSummaryModel
+from tit_app.ui.privacy.catalog_view import CatalogSummary
+from tit_app.ui.privacy.consent_controls import ConsentControls
+from tit_app.ui.privacy.event_models import SentEventsModel
+from tit_app.ui.privacy.pending_panel import PendingPanel
+from tit_app.ui.delivery.snapshot import TelemetrySnapshot
+from tit_app.ui.privacy.summary_model import UsageSummaryModel
 from tit_app.ui.widgets import hint_label, make_button, make_table
 
 log = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from tit_app import telemetry
-from tit_app.ui.event_models import EVENT_ID_ROLE, PendingEventsModel
-from tit_app.ui.payload_preview import preview_text
-from tit_app.ui.snapshot import TelemetrySnapshot
+from tit_app.ui.privacy.event_models import EVENT_ID_ROLE, PendingEventsModel
+from tit_app.ui.privacy.payload_preview import preview_text
+from tit_app.ui.delivery.snapshot import TelemetrySnapshot
 from tit_app.ui.widgets import code_view, hint_label, make_button, make_table
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 
 from tit_app.ui.formatting import clock_time, relative_future
-from tit_app.ui.snapshot import EMPTY, TelemetrySnapshot
+from tit_app.ui.delivery.snapshot import EMPTY, TelemetrySnapshot
 from tit_app.ui.table_model import RowsTableModel
 
 EVENT_ID_ROLE = Qt.UserRole + 1

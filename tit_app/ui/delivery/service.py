@@ -14,8 +14,8 @@ import time
 from PyQt5.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 
 from tit_app import telemetry
-from tit_app.ui.send_worker import Intervals, SendWorker
-from tit_app.ui.snapshot import EMPTY, TelemetrySnapshot
+from tit_app.ui.delivery.send_worker import Intervals, SendWorker
+from tit_app.ui.delivery.snapshot import EMPTY, TelemetrySnapshot
 from tit_app.ui.threads import abandon
 
 log = logging.getLogger(__name__)
