@@ -29,6 +29,7 @@ from .summary import OUTCOMES, RunOutcome
 log = logging.getLogger(__name__)
 
 DAY = 86400.0
+LOCKED_WAIT_S = 3.0  # how long opening waits for another process's lock before giving up
 
 
 @dataclass(frozen=True)
@@ -411,6 +412,23 @@ def _connect(target: str) -> sqlite3.Connection:
     return db
 
 
+def _connect_when_free(target: str) -> sqlite3.Connection:
+    """`_connect`, waiting a little while another process holds the lock.
+
+    Switching a new file to WAL takes a lock for which SQLite's busy timeout does not
+    wait; two processes starting at once (the app and a CLI command) must not push one
+    of them into the in-memory fallback.
+    """
+    deadline = time.monotonic() + LOCKED_WAIT_S
+    while True:
+        try:
+            return _connect(target)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _move_aside(path: Path) -> Path:
     stamp = time.strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
@@ -427,7 +445,7 @@ def open_database(path: Path | None) -> tuple[sqlite3.Connection, Path | None, s
         return _connect(":memory:"), None, None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return _connect(str(path)), path, None
+        return _connect_when_free(str(path)), path, None
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             return _memory(f"the event store is locked by another program ({exc})")
