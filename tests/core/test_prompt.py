@@ -95,3 +95,16 @@ def test_ctrl_c_means_no(telemetry_home, terminal, monkeypatch):
 
     assert consent_prompt_cli(InterruptedInput(), terminal.stdout) is False
     assert telemetry.is_enabled() is False and telemetry.load_config().consent_shown is True
+
+
+def test_the_gui_prompt_is_the_one_a_gui_registered():
+    from tit_app.telemetry.prompt import consent_prompt_gui, register_gui_prompt
+
+    asked = []
+    register_gui_prompt(lambda parent: asked.append(parent) or True)
+    try:
+        assert consent_prompt_gui("the window") is True and asked == ["the window"]
+    finally:
+        register_gui_prompt(None)
+    with pytest.raises(RuntimeError, match="no consent dialog is registered"):
+        consent_prompt_gui()

@@ -202,3 +202,29 @@ def test_validate_ga4_against_the_debug_endpoint(tele, capsys, sink, monkeypatch
 def test_validate_ga4_without_ga4_configured(tele, capsys):
     code, _, err = run(capsys, "validate-ga4")
     assert code == 1 and "GA4 is not configured" in err
+
+
+
+def test_building_the_parser_loads_no_destination_kind():
+    """Every `tit-app` start builds the parser; the kinds' modules load only when a command needs them."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from tit_app.cli import build_parser; build_parser(); "
+             "print(sorted(m for m in sys.modules if m.startswith('tit_app.telemetry.destinations.')))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_kinds_and_secret_names_are_checked_and_listed(capsys):
+    from tit_app.cli import build_parser
+
+    parser = build_parser()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["telemetry", "set-secret", "password"])
+    error = capsys.readouterr().err
+    assert "invalid choice: 'password'" in error
+    assert all(name in error for name in ("ga4_api_secret", "otlp_headers", "sentry_dsn", "json_token"))
+    with pytest.raises(SystemExit):
+        parser.parse_args(["telemetry", "destination", "add", "--help"])
+    assert "one of ga4, otlp, sentry, json" in capsys.readouterr().out

@@ -32,21 +32,21 @@ def loaded():
 def test_packaged_defaults_are_all_off():
     exporters, problems = loaded()
     assert exporters == {} and problems == []
-    described = by_name(destinations_edit.describe())
+    described = by_name(destinations_edit.describe_destinations())
     assert set(described) == {"ga4", "otlp", "sentry", "json"}
     assert all(not d["enabled"] and d["source"] == "default" for d in described.values())
 
 
 def test_user_file_enables_and_environment_overrides(monkeypatch):
-    destinations_edit.add("otlp", "https://collector.example.com", compression="gzip")
+    destinations_edit.add_destination("otlp", "https://collector.example.com", compression="gzip")
     exporters, _ = loaded()
     assert exporters["otlp"].url == "https://collector.example.com/v1/logs"
-    assert by_name(destinations_edit.describe())["otlp"]["source"] == "user"
+    assert by_name(destinations_edit.describe_destinations())["otlp"]["source"] == "user"
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318/")
     exporters, _ = loaded()
     assert exporters["otlp"].url == "http://localhost:4318/v1/logs"  # one slash (docs/protocols.md §2.6)
     assert exporters["otlp"].compression == "gzip"  # not overridden: kept from the user's file
-    assert by_name(destinations_edit.describe())["otlp"]["source"] == "environment"
+    assert by_name(destinations_edit.describe_destinations())["otlp"]["source"] == "environment"
 
 
 def test_logs_endpoint_is_used_as_is(monkeypatch):
@@ -144,8 +144,8 @@ def test_timeout_unit_warning(monkeypatch):
 
 
 def test_user_file_is_private_and_holds_no_secret(isolated_env):
-    destinations_edit.add("json", "https://ingest.example.com/e", token="json-token-abcdef-123456")
-    destinations_edit.add("sentry", f"https://{KEY}@glitchtip.example.com/7")
+    destinations_edit.add_destination("json", "https://ingest.example.com/e", token="json-token-abcdef-123456")
+    destinations_edit.add_destination("sentry", f"https://{KEY}@glitchtip.example.com/7")
     path = isolated_env / "config" / "destinations.json"
     text = path.read_text()
     assert "json-token-abcdef-123456" not in text and KEY not in text
@@ -156,14 +156,14 @@ def test_user_file_is_private_and_holds_no_secret(isolated_env):
 
 
 def test_remove_turns_off_and_forgets_the_secret():
-    destinations_edit.add("json", "https://ingest.example.com/e", token="json-token-abcdef-123456")
-    assert destinations_edit.remove("json") == []
+    destinations_edit.add_destination("json", "https://ingest.example.com/e", token="json-token-abcdef-123456")
+    assert destinations_edit.remove_destination("json") == []
     assert loaded()[0] == {} and secrets.get_secret(SECRETS["json_token"]) is None
 
 
 def test_remove_says_when_the_environment_keeps_it_on(monkeypatch):
     monkeypatch.setenv("TIT_JSON_ENDPOINT", "https://ingest.example.com/e")
-    assert destinations_edit.remove("json") == ["TIT_JSON_ENDPOINT is set in the environment and keeps json enabled"]
+    assert destinations_edit.remove_destination("json") == ["TIT_JSON_ENDPOINT is set in the environment and keeps json enabled"]
 
 
 @pytest.mark.parametrize("kind, url, options, setting", [
@@ -175,7 +175,7 @@ def test_remove_says_when_the_environment_keeps_it_on(monkeypatch):
 ])
 def test_add_refuses_bad_values_naming_the_setting(kind, url, options, setting):
     with pytest.raises(ConfigError, match=f"^{setting}:"):
-        destinations_edit.add(kind, url, **options)
+        destinations_edit.add_destination(kind, url, **options)
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"destinations": 3}'])
@@ -184,7 +184,7 @@ def test_a_damaged_user_file_never_crashes(isolated_env, content):
     (isolated_env / "config" / "destinations.json").write_text(content)
     exporters, problems = loaded()
     assert exporters == {} and problems[0].startswith("destinations.json:")
-    assert len(destinations_edit.describe()) == 4
+    assert len(destinations_edit.describe_destinations()) == 4
 
 
 def test_debug_mode_replaces_every_destination_with_the_console(monkeypatch, capsys):

@@ -85,8 +85,8 @@ def test_secrets_never_reach_files_previews_or_descriptions(monkeypatch, store, 
     monkeypatch.setenv("TIT_SENTRY_DSN", DSN)
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", sink.url)
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_HEADERS", f"Authorization=Bearer%20{OTLP_TOKEN}")
-    destinations_edit.add("ga4", sink.url, measurement_id="G-TEST12345")
-    destinations_edit.add("json", sink.url + "/ingest")
+    destinations_edit.add_destination("ga4", sink.url, measurement_id="G-TEST12345")
+    destinations_edit.add_destination("json", sink.url + "/ingest")
     exporters, problems = destinations.load_exporters()
     assert problems == [] and sorted(e.name for e in exporters) == ["ga4", "json", "otlp", "sentry"]
     try:
@@ -101,7 +101,7 @@ def test_secrets_never_reach_files_previews_or_descriptions(monkeypatch, store, 
     finally:
         for exporter in exporters:
             exporter.close()
-    shown = json.dumps(destinations_edit.describe()) + "".join(previews)
+    shown = json.dumps(destinations_edit.describe_destinations()) + "".join(previews)
     written = b"".join(p.read_bytes() for p in isolated_env.rglob("*") if p.is_file())
     written += b"".join(p.read_bytes() for p in store.path.parent.glob("events.db*"))
     for secret in (GA4_SECRET, TOKEN, OTLP_TOKEN, KEY):

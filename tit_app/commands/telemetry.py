@@ -118,11 +118,11 @@ def cmd_destination_add(args) -> int:
         return _fail(str(exc), EXIT_USAGE)
     except telemetry.SecretStoreError as exc:
         return _fail(str(exc))
+    telemetry.reload_destinations()
     print(f"Added {args.kind}.")
-    secret = next(row["secret_name"] for row in telemetry.describe_destinations() if row["kind"] == args.kind)
-    if args.kind != "sentry" and telemetry.secret_source(secret) is None:
-        variable = telemetry.secret_variables()[secret]
-        print(f"If it needs a secret: tit-app telemetry set-secret {secret}  (or set {variable})")
+    hint = telemetry.missing_secret_hint(args.kind)
+    if hint:
+        print(f"If it needs a secret: {hint}")
     return EXIT_OK
 
 
@@ -131,6 +131,7 @@ def cmd_destination_remove(args) -> int:
         notes = telemetry.remove_destination(args.name)
     except telemetry.ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
+    telemetry.reload_destinations()
     print(f"Removed {args.name}.")
     for note in notes:
         print(f"Note: {note}.")
@@ -151,13 +152,14 @@ def cmd_set_secret(args) -> int:
         masked = telemetry.set_secret(args.name, value)
     except telemetry.SecretStoreError as exc:
         return _fail(str(exc))
+    telemetry.reload_destinations()
     print(f"Stored {args.name} in the system keyring ({masked}).")
     return EXIT_OK
 
 
 def cmd_validate_ga4(args) -> int:
     try:
-        messages = telemetry.validate_ga4(args.limit)
+        messages, checked = telemetry.validate_ga4(args.limit)
     except LookupError:
         return _fail("GA4 is not configured (set TIT_GA4_MEASUREMENT_ID and TIT_GA4_API_SECRET, "
                      "or `tit-app telemetry destination add ga4 --measurement-id G-...`)")
@@ -165,7 +167,7 @@ def cmd_validate_ga4(args) -> int:
         print(message)
     if messages:
         return EXIT_FAILED
-    print(f"GA4 validation: no problems in {max(1, len(telemetry.pending(args.limit)))} event(s).")
+    print(f"GA4 validation: no problems in {checked} event(s).")
     return EXIT_OK
 
 

@@ -10,6 +10,24 @@ from tit_app import telemetry
 Handlers = Mapping[str, Callable[[argparse.Namespace], int]]
 
 
+class _Choices:
+    """Choices looked up only when argparse checks or lists them.
+
+    Every `tit-app` start, the window's included, builds this parser; listing the
+    destination kinds and their secrets up front would load their modules each time.
+    Arguments using it name their metavar, so building never iterates it.
+    """
+
+    def __init__(self, load: Callable[[], tuple[str, ...]]) -> None:
+        self._load = load
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._load()
+
+    def __iter__(self):
+        return iter(self._load())
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -68,7 +86,8 @@ def build(subparsers, handlers: Handlers) -> argparse.ArgumentParser:
     _destination_parsers(commands, handlers)
 
     secret = commands.add_parser("set-secret", help="store a destination secret in the system keyring (read without echo)")
-    secret.add_argument("name", choices=tuple(telemetry.secret_variables()))
+    secret.add_argument("name", metavar="NAME", choices=_Choices(lambda: telemetry.secret_names()),
+                        help="one of %(choices)s")
     secret.set_defaults(func=handlers["set-secret"])
 
     validate = commands.add_parser("validate-ga4", help="check pending events with GA4's validation server")
@@ -78,11 +97,11 @@ def build(subparsers, handlers: Handlers) -> argparse.ArgumentParser:
 
 
 def _destination_parsers(commands, handlers: Handlers) -> None:
-    kinds = telemetry.destination_kinds()
+    kinds = _Choices(lambda: telemetry.destination_kinds())
     destination = commands.add_parser("destination", help="add, remove or list destinations")
     actions = destination.add_subparsers(title="actions", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="enable a destination in your settings")
-    add.add_argument("kind", choices=kinds)
+    add.add_argument("kind", metavar="KIND", choices=kinds, help="one of %(choices)s")
     add.add_argument("url", nargs="?", default=None,
                      help="otlp/json: the endpoint; ga4: optional base URL; sentry: omit to type the DSN hidden")
     add.add_argument("--measurement-id", help="ga4: the G-XXXXXXXXXX id of the web stream")
@@ -90,7 +109,7 @@ def _destination_parsers(commands, handlers: Handlers) -> None:
     add.add_argument("--timeout-ms", type=_positive_int, help="otlp: time limit per request in milliseconds")
     add.set_defaults(func=handlers["destination add"])
     remove = actions.add_parser("remove", help="turn a destination off and forget its keyring secret")
-    remove.add_argument("name", choices=kinds)
+    remove.add_argument("name", metavar="KIND", choices=kinds, help="one of %(choices)s")
     remove.set_defaults(func=handlers["destination remove"])
     listing = actions.add_parser("list", help="every destination, on or off, with its source")
     listing.add_argument("--json", action="store_true", help="machine-readable output")

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "api": (
-        "Status", "add_destination", "attach_driver", "catalog_markdown", "catalog_table", "client_id",
-        "config_problems", "consent_asked", "decision", "delete_pending", "describe_destinations",
-        "destination_kinds", "event_catalog", "export_local_data", "exporters", "flush", "history", "is_enabled", "level",
-        "load_config", "local_data", "operation_summary", "payload_previews", "pending", "pending_count", "persist",
-        "purge", "register_events", "reload_destinations", "remove_destination", "reset_client_id", "save_config",
-        "secret_source", "secret_variables", "send", "set_enabled", "set_interface", "set_secret", "shutdown",
-        "status", "store_location", "subscribe", "track_event", "unsubscribe", "validate_ga4",
+        "Status", "attach_driver", "catalog_markdown", "catalog_table", "client_id", "config_problems",
+        "consent_asked", "decision", "delete_pending", "event_catalog", "export_local_data", "exporters", "flush",
+        "history", "is_enabled", "level", "load_config", "local_data", "operation_summary", "payload_previews",
+        "pending", "pending_count", "persist", "purge", "register_events", "reload_destinations", "reset_client_id",
+        "save_config", "send", "set_enabled", "set_interface", "shutdown", "status", "store_location", "subscribe",
+        "track_event", "unsubscribe", "validate_ga4",
+    ),
+    "destinations.editing": (
+        "add_destination", "describe_destinations", "destination_kinds", "missing_secret_hint",
+        "remove_destination", "secret_names", "set_secret",
     ),
     "config": ("TelemetryConfig",),
     "destinations.secrets": ("SecretStoreError",),
@@ -50,6 +53,10 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from .api import *  # noqa: F403
     from .config import TelemetryConfig  # noqa: F401
+    from .destinations.editing import (  # noqa: F401
+        add_destination, describe_destinations, destination_kinds, missing_secret_hint, remove_destination,
+        secret_names, set_secret,
+    )
     from .destinations.secrets import SecretStoreError  # noqa: F401
     from .operation import Cancelled, track_operation  # noqa: F401
     from .prompt import consent_prompt_cli, consent_prompt_gui, register_gui_prompt  # noqa: F401

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -315,92 +316,21 @@ def catalog_markdown() -> str:
     return markdown(event_catalog())
 
 
-def payload_previews(event, exporters_: list | None = None, now: float | None = None) -> dict[str, str]:
-    """The exact body each destination that takes this event's level would receive, by destination name."""
-    import time
+def payload_previews(event, destinations: list | None = None, now: float | None = None) -> dict[str, str]:
+    """The exact body each destination that takes this event's level would receive, by destination name.
 
+    `destinations` are exporters as `exporters()` returns them (default: those configured now).
+    """
     from .localdata import payloads
 
-    return payloads(event, exporters() if exporters_ is None else exporters_, time.time() if now is None else now)
+    return payloads(event, exporters() if destinations is None else destinations, time.time() if now is None else now)
 
 
-# -- destinations, for `tit-app telemetry destination …` ---------------------------------------
+def validate_ga4(limit: int) -> tuple[list[str], int]:
+    """GA4's validation server's verdict on up to `limit` pending events (or one example event).
 
-
-def describe_destinations() -> list[dict]:
-    """Every kind of destination, on or off, with its URL (secrets masked), source and secret's whereabouts."""
-    from .destinations.editing import describe
-
-    return describe()
-
-
-def add_destination(kind: str, url: str, **options: Any) -> None:
-    """Turn a destination on in the user's settings; a secret among `options` goes to the keyring.
-
-    Raises `transport.ConfigError` (names the bad setting) or `secrets.SecretStoreError`.
-    """
-    from .destinations.editing import add
-
-    add(kind, url, **options)
-    reload_destinations()
-
-
-def remove_destination(name: str) -> list[str]:
-    """Turn a destination off and forget its keyring secret; returns notes on what still keeps it on."""
-    from .destinations.editing import remove
-
-    notes = remove(name)
-    reload_destinations()
-    return notes
-
-
-def destination_kinds() -> tuple[str, ...]:
-    """The names of the kinds of destination."""
-    from .destinations.registry import NAMES
-
-    return NAMES
-
-
-def secret_variables() -> dict[str, str]:
-    """secret name -> the environment variable that can hold it instead of the keyring."""
-    from .destinations.registry import secrets
-
-    return {name: secret.variable for name, secret in secrets().items()}
-
-
-def _secret(name: str):
-    from .destinations import registry
-
-    known = registry.secrets()
-    if name not in known:
-        raise ValueError(f"unknown secret {name!r}; known: {', '.join(known)}")
-    return known[name]
-
-
-def secret_source(name: str) -> str | None:
-    """"environment", "keyring" or None: where the named destination secret is found."""
-    from .destinations import secrets
-
-    return secrets.source(_secret(name))
-
-
-def set_secret(name: str, value: str) -> str:
-    """Store a destination secret in the OS keyring; returns it masked for display.
-
-    Raises ValueError for an unknown name, `SecretStoreError` naming the environment
-    variable to use instead when no keyring can keep it.
-    """
-    from .destinations import secrets
-
-    secrets.set_secret(_secret(name), value)
-    reload_destinations()
-    return secrets.mask(value)
-
-
-def validate_ga4(limit: int) -> list[str]:
-    """GA4's validation server's verdict on up to `limit` pending events (or an example); [] means clean.
-
-    Raises LookupError when no GA4 destination is configured.
+    Returns (messages, how many events were checked); no messages means clean. Raises
+    LookupError when no GA4 destination is configured.
     """
     from .destinations.ga4 import Ga4Exporter
     from .destinations.ga4 import validate_ga4 as validate
@@ -410,6 +340,6 @@ def validate_ga4(limit: int) -> list[str]:
     ga4 = next((e for e in unwrapped if isinstance(e, Ga4Exporter)), None)
     if ga4 is None:
         raise LookupError("GA4 is not configured")
-    now = __import__("time").time()
+    now = time.time()
     events = [p.event for p in pending(limit)] or [example_event(at=now)]
-    return validate(ga4.url, ga4.measurement_id, ga4.secret_values()[0], events, now)
+    return validate(ga4.url, ga4.measurement_id, ga4.secret_values()[0], events, now), len(events)

@@ -1,8 +1,10 @@
-"""Showing and changing destinations: `tit-app telemetry status` and `destination list|add|remove`.
+"""Showing and changing destinations and their secrets: `tit-app telemetry status`,
+`destination list|add|remove` and `set-secret`. Public as `tit_app.telemetry.<name>`.
 
-`add` writes a destinations.json entry, which never holds a secret, and puts the
-secret (if given) in the keyring. Resolving the settings into exporters is
-`settings`' job; the app itself never needs this module.
+`add_destination` writes a destinations.json entry, which never holds a secret, and puts
+the secret (if given) in the keyring. Resolving the settings into exporters is
+`settings`' job; the app itself never needs this module. A running engine reads the
+changes at its next `telemetry.reload_destinations()` (the CLI calls it).
 """
 
 from __future__ import annotations
@@ -10,20 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from ..transport import ConfigError
-from . import secrets
+from . import registry, secrets
 from .registry import NAMES, kinds
 from .settings import is_enabled, read_user_file, resolve, write_user_file
 
 
-def describe() -> list[dict[str, Any]]:
+def destination_kinds() -> tuple[str, ...]:
+    """The names of the kinds of destination."""
+    return NAMES
+
+
+def describe_destinations() -> list[dict[str, Any]]:
     """One entry per kind for `status` and `destination list`; secrets masked. Never raises."""
     try:
         resolved, _problems = resolve()
     except Exception:
         return []
     entries = []
+    by_name = kinds()
     for name, (settings, source) in resolved.items():
-        kind = kinds()[name]
+        kind = by_name[name]
         entries.append({
             "name": name,
             "kind": name,
@@ -36,7 +44,7 @@ def describe() -> list[dict[str, Any]]:
     return entries
 
 
-def add(kind_name: str, url: str, **options: Any) -> None:
+def add_destination(kind_name: str, url: str, **options: Any) -> None:
     """Enable a destination in destinations.json; secrets in `options` go to the keyring.
 
     Raises ConfigError (bad value, names the setting) or secrets.SecretStoreError.
@@ -52,7 +60,7 @@ def add(kind_name: str, url: str, **options: Any) -> None:
     write_user_file(entries)
 
 
-def remove(name: str) -> list[str]:
+def remove_destination(name: str) -> list[str]:
     """Turn a destination off in destinations.json and forget its keyring secret.
 
     Returns notes for what is still in effect (e.g. an environment variable).
@@ -70,3 +78,36 @@ def remove(name: str) -> list[str]:
     if source == "environment" and is_enabled(settings):
         return [f"{settings['enabled'][1]} is set in the environment and keeps {name} enabled"]
     return []
+
+
+# -- secrets ----------------------------------------------------------------------------------
+
+
+def secret_names() -> tuple[str, ...]:
+    """The names `tit-app telemetry set-secret NAME` takes, one per kind that has a secret."""
+    return tuple(registry.secrets())
+
+
+def _secret(name: str) -> secrets.Secret:
+    known = registry.secrets()
+    if name not in known:
+        raise ValueError(f"unknown secret {name!r}; known: {', '.join(known)}")
+    return known[name]
+
+
+def set_secret(name: str, value: str) -> str:
+    """Store a destination secret in the OS keyring; returns it masked for display.
+
+    Raises ValueError for an unknown name, `SecretStoreError` naming the environment
+    variable to use instead when no keyring can keep it.
+    """
+    secrets.set_secret(_secret(name), value)
+    return secrets.mask(value)
+
+
+def missing_secret_hint(kind_name: str) -> str | None:
+    """How to give a destination its secret, when it has one that is set nowhere yet."""
+    secret = kinds()[kind_name].secret
+    if secret is None or secrets.source(secret) is not None:
+        return None
+    return f"tit-app telemetry set-secret {secret.name}  (or set {secret.variable})"

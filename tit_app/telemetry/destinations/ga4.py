@@ -234,7 +234,6 @@ KIND = DestinationKind(
     name="ga4",
     user_keys=("enabled", "endpoint", "measurement_id"),
     secret=API_SECRET,
-    secret_option="api_secret",
     environment=environment,
     build=build,
     entry=entry,

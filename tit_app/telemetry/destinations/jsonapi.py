@@ -84,7 +84,6 @@ KIND = DestinationKind(
     name="json",
     user_keys=("enabled", "url"),
     secret=TOKEN,
-    secret_option="token",
     environment=environment,
     build=build,
     entry=entry,

@@ -26,7 +26,6 @@ class DestinationKind:
     name: str  # the kind's name in settings, the CLI and the Privacy page
     user_keys: tuple[str, ...]  # what destinations.json may set for it (never a secret)
     secret: secrets.Secret | None  # the one secret it can use, kept in the environment or the keyring
-    secret_option: str | None  # the `destination add` option that carries that secret, if any
     environment: Callable[[Problems], Settings]  # its layer of settings from the environment
     build: Callable[[Settings, Problems], Any]  # settings -> exporter, or ConfigError naming the setting
     entry: Callable[[str, dict[str, Any]], tuple[dict[str, Any], str | None]]  # `add` -> (entry, secret)

@@ -356,7 +356,6 @@ KIND = DestinationKind(
     name="otlp",
     user_keys=("enabled", "endpoint", "logs_endpoint", "compression", "timeout_ms", "service_name", "resource_attributes"),
     secret=HEADERS,
-    secret_option="headers",
     environment=environment,
     build=build,
     entry=entry,

@@ -331,7 +331,6 @@ KIND = DestinationKind(
     name="sentry",
     user_keys=("enabled", "url"),
     secret=DSN,
-    secret_option=None,
     environment=environment,
     build=build,
     entry=entry,

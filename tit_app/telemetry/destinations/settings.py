@@ -129,12 +129,13 @@ def load_exporters() -> tuple[list, list[ConfigProblem]]:
         log.warning("telemetry destinations could not be read", exc_info=True)
         return [], [_problem("destinations", f"could not be read ({type(exc).__name__})")]
     exporters = []
+    by_name = kinds()
     for name, (settings, _source) in resolved.items():
         if not is_enabled(settings):
             continue
         found: list[tuple[str, str]] = []
         try:
-            exporters.append(kinds()[name].build(settings, found))
+            exporters.append(by_name[name].build(settings, found))
         except ConfigError as exc:
             problems.append(_problem(str(exc).split(":", 1)[0], str(exc)))
         except Exception as exc:
