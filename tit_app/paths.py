@@ -31,6 +31,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def destinations_file() -> Path:
+    """The user's destination settings (no secrets), written by `tit-app telemetry destination add`."""
+    return config_dir() / "destinations.json"
+
+
 def policy_file() -> Path:
     """The administrator's policy file: `TIT_POLICY_FILE`, else the site config dir."""
     explicit = os.environ.get("TIT_POLICY_FILE", "").strip()

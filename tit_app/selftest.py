@@ -58,7 +58,7 @@ def _check_store(home: Path) -> str:
     from tit_app.telemetry import api
 
     api.reset_engine()
-    path, problem = telemetry.store_location()
+    path, problem = telemetry.store_location(create=True)
     # The store falls back to memory rather than fail; here that fallback is the failure.
     if problem:
         raise RuntimeError(problem)

@@ -110,6 +110,8 @@ def test_register_events_from_mapping_and_toml(consented, tmp_path):
     toml = tmp_path / "more.toml"
     toml.write_text('[events.plugin_closed]\ndescription = "Closed."\nlevel = "usage"\n')
     assert telemetry.register_events(toml) == ["plugin_closed"]
+    assert not telemetry.is_enabled()  # new events that can leave: paused until the user agrees again
+    telemetry.set_enabled(True)
     telemetry.track_event("plugin_used", {"n": 3})
     telemetry.track_event("plugin_closed")
     assert {"plugin_used", "plugin_closed"} <= {p.event.name for p in telemetry.pending()}

@@ -10,7 +10,7 @@ import stat
 import pytest
 
 from tit_app import telemetry
-from tit_app.telemetry.config import TelemetryConfig, config_path
+from tit_app.telemetry.config import TelemetryConfig, config_path, new_client_id
 
 
 def write_config(text: str) -> None:
@@ -22,7 +22,7 @@ def write_config(text: str) -> None:
 def test_defaults(telemetry_home):
     cfg = telemetry.load_config()
     assert (cfg.enabled, cfg.consent_shown, cfg.level, cfg.consent_at) == (False, False, "usage", None)
-    assert len(cfg.client_id) == 32 and int(cfg.client_id, 16) >= 0
+    assert cfg.client_id is None  # no anonymous id exists before the user agrees
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_wrongly_typed_values_fall_back_one_by_one(telemetry_home):
     write_config('{"enabled": "false", "consent_shown": true, "level": "errors", "client_id": 42}')
     cfg = telemetry.load_config()
     assert cfg.enabled is False and cfg.consent_shown is True and cfg.level == "errors"
-    assert len(cfg.client_id) == 32
+    assert cfg.client_id is None and cfg.repair_needed
 
 
 def test_unknown_keys_are_kept(telemetry_home):
@@ -81,7 +81,7 @@ def test_save_is_owner_only_and_atomic(telemetry_home):
 def test_replacing_keeps_old_file_intact_until_rename(telemetry_home):
     telemetry.save_config(TelemetryConfig(enabled=False, consent_shown=True))
     inode_before = os.stat(config_path()).st_ino
-    telemetry.save_config(TelemetryConfig(enabled=True, consent_shown=True))
+    telemetry.save_config(TelemetryConfig(enabled=True, consent_shown=True, client_id=new_client_id()))
     assert os.stat(config_path()).st_ino != inode_before  # a new file replaced the old one
 
 

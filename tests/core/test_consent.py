@@ -37,7 +37,8 @@ def test_precedence_matrix(kill, policy, stored, level):
         assert "administrator" in d.reason
     else:
         assert (d.enabled, d.level, d.decided_by) == (True, level, "user")
-    assert d.user_can_change == (d.decided_by in ("user", "default"))
+    # A policy caps, it never traps: only a kill switch or a policy of "off" takes the choice away.
+    assert d.user_can_change == (not kill and policy.ceiling != "off")
 
 
 @pytest.mark.parametrize("value", ["1", "true", "YES", " on ", "anything"])

@@ -141,12 +141,16 @@ def test_reset_id_and_export(telemetry_env, service_factory, qtbot, tmp_path):
     page = open_page(qtbot, service_factory())
     before = page.client_id.text()
     page.reset_button.click()
-    assert page.client_id.text() == api.engine().config().client_id != before
+    new_id = api.engine().config().client_id
+    assert page.client_id.text() == new_id != before
+    telemetry.track_event("app_launch")
     target = tmp_path / "export.json"
     assert page.export(str(target))
     data = json.loads(target.read_text())
-    assert [p["event"]["name"] for p in data["pending"]] == ["sim_ti", "sim_ti", "app_launch", "first_run"]
+    # The reset deleted what was pending under the old id (docs/telemetry.md says why).
+    assert [(p["event"]["name"], p["event"]["client_id"]) for p in data["pending"]] == [("app_launch", new_id)]
     assert data["history"] == []
+    assert data["consent_receipt"]["via"] == "api" and data["consent_receipt"]["level"] == "usage"
 
 
 def test_usage_summary_is_computed_from_local_events(telemetry_env, service_factory, qtbot):

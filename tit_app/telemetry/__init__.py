@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "api": (
         "Status", "attach_driver", "catalog_markdown", "catalog_table", "client_id", "config_problems",
-        "consent_asked", "decision", "delete_pending", "event_catalog", "export_local_data", "exporters", "flush",
-        "history", "is_enabled", "level", "load_config", "local_data", "operation_summary", "payload_previews",
-        "pending", "pending_count", "persist", "purge", "register_events", "reload_destinations", "reset_client_id",
-        "save_config", "send", "set_enabled", "set_interface", "shutdown", "status", "store_location", "subscribe",
-        "track_event", "unsubscribe", "validate_ga4",
+        "consent_asked", "consent_changes", "consent_receipt", "consent_changes_notice", "consent_needed", "consent_notice", "decision",
+        "delete_pending", "event_catalog", "export_local_data", "exporters", "flush", "history", "hold_text",
+        "is_enabled", "level", "load_config", "local_data", "loss_report", "operation_summary", "payload_previews",
+        "pending", "pending_count", "persist", "preview_only", "purge", "register_events",
+        "reload_destinations", "reset_client_id", "save_config", "send", "sending_hold", "set_enabled",
+        "set_interface", "set_preview", "shutdown", "status", "store_location", "subscribe", "track_event",
+        "unsubscribe", "validate_ga4",
     ),
     "destinations.editing": (
         "add_destination", "describe_destinations", "destination_kinds", "missing_secret_hint",

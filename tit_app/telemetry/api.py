@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from . import envflags
 from .config import LEVELS, TelemetryConfig
 from .engine import Engine
+from .receipt import WAYS
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,15 @@ class Status:
     reason: str
     decided_by: str
     user_can_change: bool
-    client_id: str
+    client_id: str | None  # None until the user agrees
     pending: int
     dropped: dict[str, int]
     destinations: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    receipt: str | None = None  # the consent receipt in one line
+    preview: bool = False
+    hold: str = ""  # why nothing leaves yet, in words ("" when events may leave)
+    changes: list[str] = field(default_factory=list)  # what is new since the user agreed
 
 
 def track_event(name: str, params: Mapping[str, Any] | None = None, *, _blocking: bool = False) -> None:
@@ -84,14 +89,18 @@ def is_enabled() -> bool:
 
 
 def status() -> Status:
-    """The consent decision, the queue and the destinations, read fresh (may touch the disk and keyring)."""
+    """The consent decision, the queue and the destinations, read fresh (may touch the disk and keyring).
+
+    Before the user has answered, this creates no file and shows no id.
+    """
     eng = engine()
     decision = eng.decision()
-    store = eng.store
+    store = eng.readable_store()
     problems = [str(problem) for problem in eng.config_problems()]
     for extra in (store.problem, eng.config_store.last_error):
         if extra:
             problems.append(extra)
+    receipt = eng.receipt()
     return Status(
         enabled=decision.enabled,
         level=decision.level,
@@ -101,13 +110,27 @@ def status() -> Status:
         client_id=eng.config().client_id,
         pending=store.pending_count(),
         dropped=store.drop_counts(),
-        destinations=_destinations(eng),
+        destinations=_destinations(eng, store),
         problems=problems,
+        receipt=receipt.summary() if receipt else None,
+        preview=eng.config().preview,
+        hold=hold_text(eng.hold()) if decision.enabled else "",
+        changes=eng.consent_changes(),
     )
 
 
-def _destinations(eng: Engine) -> list[dict]:
-    delivered = eng.store.destination_status()
+def hold_text(hold) -> str:
+    """A `sending_hold()` in words, for `status` and the Privacy page ("" when nothing holds events)."""
+    if hold.reason == "preview":
+        return "preview only: events stay on this computer until you switch it off"
+    if hold.reason == "review":
+        left = max(0, int(hold.until - time.time()))
+        return f"review time after Enable: nothing leaves for another {left} s"
+    return ""
+
+
+def _destinations(eng: Engine, store) -> list[dict]:
+    delivered = store.destination_status()
     result = []
     for exporter in eng.exporters():
         info = {"name": exporter.name, "levels": sorted(exporter.levels)}
@@ -122,21 +145,29 @@ def load_config() -> TelemetryConfig:
 
 
 def save_config(cfg: TelemetryConfig) -> bool:
-    """Save atomically (0600). On failure the choice is kept for this session; returns False."""
+    """Save atomically (0600). On failure the choice is kept for this session; returns False.
+
+    This writes the settings as they are: a "yes" without a receipt covering what can leave
+    now stays paused until `set_enabled(True)` records one.
+    """
     eng = engine()
     saved = eng.config_store.save(cfg)
     eng.invalidate()
     return saved
 
 
-def set_enabled(enabled: bool, level: str | None = None) -> bool:
-    """Record the user's choice (and level); turning off purges the queue and rotates the id.
+def set_enabled(enabled: bool, level: str | None = None, via: str = "api") -> bool:
+    """Record the user's answer (and level) with a consent receipt saying `via` where it was given.
 
-    Returns False when the choice could only be kept for this session (the file could not be written).
+    Turning off deletes the pending events, the history and the anonymous id, and queues a
+    deletion request for the old id where a destination takes one. Returns False when the
+    choice could only be kept for this session (the file could not be written).
     """
     if level is not None and level not in LEVELS:
         raise ValueError(f"level must be 'usage' or 'errors', not {level!r}")
-    return engine().set_enabled(enabled, level)
+    if via not in WAYS:
+        raise ValueError(f"via must be one of {', '.join(WAYS)}, not {via!r}")
+    return engine().set_enabled(enabled, level, via)
 
 
 def set_interface(interface: str) -> None:
@@ -159,28 +190,32 @@ def pending(limit: int | None = None) -> list:
     """The pending events (newest first) with their delivery state, after storing what is buffered."""
     eng = engine()
     eng.persist()
-    return eng.store.pending(limit)
+    return eng.readable_store().pending(limit)
 
 
 def history(limit: int | None = None) -> list:
     """Recently sent or dropped events, newest first."""
-    return engine().store.history(limit)
+    return engine().readable_store().history(limit)
 
 
 def operation_summary() -> list:
     """Count, error rate, median and p95 duration per operation, from local data only."""
     from .summary import operation_summary as summarise
 
-    return summarise(engine().store.operation_outcomes())
+    return summarise(engine().readable_store().operation_outcomes())
 
 
 def local_data() -> dict:
-    """Everything telemetry holds on this machine: pending events (with their delivery state) and the history."""
+    """Everything telemetry holds on this machine: pending events (with their delivery state), the history
+    and the consent receipt."""
     from .localdata import document
 
     eng = engine()
     eng.persist()
-    return document(eng.store.pending(), eng.store.history(), eng.config().client_id, eng.decision().reason)
+    store = eng.readable_store()
+    receipt = eng.receipt()
+    return document(store.pending(), store.history(), eng.config().client_id, eng.decision().reason,
+                    receipt.to_mapping() if receipt else None)
 
 
 def export_local_data(path: str | Path) -> int:
@@ -199,14 +234,25 @@ def purge() -> int:
     return engine().purge()
 
 
-def reset_client_id() -> str:
-    """Use a new anonymous id from now on; returns it."""
+def reset_client_id() -> str | None:
+    """Use a new anonymous id from now on; returns it, or None when there is no id (sharing is off).
+
+    Pending events are deleted, the old id is removed from the local history, and a deletion
+    request for it is queued where a destination takes one.
+    """
     return engine().reset_client_id()
 
 
 def register_events(source: str | Path | Mapping[str, Any]) -> list[str]:
-    """Add another catalog's events (a TOML path or the equivalent mapping)."""
-    return engine().catalog.add(source)
+    """Add another catalog's events (a TOML path or the equivalent mapping).
+
+    New events that can leave widen the consent scope: a "yes" given before is paused until
+    the user answers again.
+    """
+    eng = engine()
+    names = eng.catalog.add(source)
+    eng.reload_scope()
+    return names
 
 
 # -- what the desktop app and the CLI need beyond the basics ------------------------------
@@ -217,8 +263,8 @@ def decision():
     return engine().decision()
 
 
-def client_id() -> str:
-    """The anonymous installation id events carry."""
+def client_id() -> str | None:
+    """The anonymous installation id events carry; None before the user agrees and after opting out."""
     return engine().config().client_id
 
 
@@ -239,7 +285,7 @@ def event_catalog():
 
 def pending_count() -> int:
     """How many events wait in the queue (not counting those still in memory)."""
-    return engine().store.pending_count()
+    return engine().readable_store().pending_count()
 
 
 def delete_pending(event_ids) -> int:
@@ -262,10 +308,82 @@ def reload_destinations() -> None:
     engine().reload_destinations()
 
 
-def store_location() -> tuple[Path | None, str | None]:
-    """Where the queue is kept (None: in memory for this session), and the problem that put it there."""
-    store = engine().store
+def store_location(create: bool = False) -> tuple[Path | None, str | None]:
+    """Where the queue is kept (None: in memory for this session, or not created yet), and any problem.
+
+    `create=True` opens the store even before consent, creating its file (the self-test does,
+    in a throwaway home); otherwise nothing is created.
+    """
+    eng = engine()
+    store = eng.store if create else eng.readable_store()
     return store.path, store.problem
+
+
+# -- consent: receipts, re-asking, preview, loss ---------------------------------------------
+
+
+def consent_receipt():
+    """The receipt of the user's last answer (`receipt.Receipt`), or None."""
+    return engine().receipt()
+
+
+def consent_changes() -> list[str]:
+    """What can leave now that the user did not agree to, in words; non-empty means: ask again."""
+    return engine().consent_changes()
+
+
+def consent_needed() -> bool:
+    """True when the consent question is open: never answered, or a "yes" that no longer covers what can leave."""
+    eng = engine()
+    decision = eng.decision()
+    if not decision.user_can_change or decision.decided_by == "environment":
+        return False
+    return not eng.config().consent_shown or bool(eng.consent_changes())
+
+
+def consent_notice(plain: bool = False) -> str:
+    """The consent notice for this installation (Markdown, or plain text for a terminal)."""
+    from .destinations.settings import recipients
+    from .notice import consent_markdown, consent_plain
+
+    eng = engine()
+    text = consent_markdown(eng.catalog, eng.policy().ceiling, recipients())
+    return consent_plain(text) if plain else text
+
+
+def consent_changes_notice() -> str:
+    """For the dialog that asks again: what is new since the receipt, in Markdown ("" when nothing is)."""
+    from .notice import changes_markdown
+
+    changes = consent_changes()
+    if not changes:
+        return ""
+    agreed = consent_receipt()
+    return changes_markdown(changes, agreed.when if agreed else None)
+
+
+def preview_only() -> bool:
+    """True while events are kept on this computer (recorded and visible, never sent)."""
+    return engine().config().preview
+
+
+def set_preview(on: bool) -> bool:
+    """Keep events on this computer while `on`; False when the choice could only be kept for this session."""
+    return engine().set_preview(on)
+
+
+def sending_hold():
+    """Why events may not leave yet: `Hold(until, reason)`, reason "preview", "review" or ""."""
+    return engine().hold()
+
+
+def loss_report() -> list[tuple[str, int, str]]:
+    """(cause, count, what it means) for every drop cause, counted since the queue was created."""
+    from .model import DROP_CAUSES
+
+    counts = engine().readable_store().drop_counts()
+    health = event_catalog().events["telemetry_health"].params
+    return [(cause, counts.get(cause, 0), health[cause].description) for cause in DROP_CAUSES]
 
 
 def attach_driver(driver) -> None:

@@ -3,6 +3,10 @@
 The file is `telemetry.json` in the config dir. Writes are atomic and owner-only.
 Nothing in a damaged file can turn telemetry on: each bad value falls back to its
 default, and every failure to read or write keeps the state in memory and logs once.
+
+There is no anonymous id before the user agrees (`client_id` is None): nothing about
+this installation exists to be linked until then. A stored id that is not 32 hex digits
+is noted in `repair_needed`, so the engine replaces it once and saves the file.
 """
 
 from __future__ import annotations
@@ -29,17 +33,21 @@ def new_client_id() -> str:
 @dataclass
 class TelemetryConfig:
     enabled: bool = False
-    client_id: str = field(default_factory=new_client_id)
+    client_id: str | None = None  # None until the user agrees; replaced at every opt-out and reset
     consent_shown: bool = False
     level: str = "usage"
     consent_at: str | None = None
     first_run_recorded: bool = False
+    preview: bool = False  # keep events on this computer: recorded and visible, never sent
+    receipt: dict | None = None  # the last consent receipt (receipt.Receipt.to_mapping())
+    # True when the file held an invalid client_id, which the engine then replaces and saves.
+    repair_needed: bool = field(default=False, repr=False, compare=False)
     # Keys this version does not know, kept so a newer version's settings survive.
     extra: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _valid_client_id(value: object) -> bool:
-    return isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+    return value is None or (isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value))
 
 
 _CHECKS = {
@@ -49,6 +57,8 @@ _CHECKS = {
     "level": lambda v: v in LEVELS,
     "consent_at": lambda v: v is None or isinstance(v, str),
     "first_run_recorded": lambda v: isinstance(v, bool),
+    "preview": lambda v: isinstance(v, bool),
+    "receipt": lambda v: v is None or isinstance(v, dict),
 }
 
 
@@ -69,6 +79,7 @@ def from_mapping(raw: object) -> TelemetryConfig:
                 setattr(cfg, name, raw[name])
             else:
                 log.warning("telemetry setting %r has an invalid value; using the default", name)
+                cfg.repair_needed = cfg.repair_needed or name == "client_id"
     known = {f.name for f in fields(TelemetryConfig)}
     cfg.extra = {k: v for k, v in raw.items() if k not in known}
     return cfg
@@ -76,7 +87,7 @@ def from_mapping(raw: object) -> TelemetryConfig:
 
 def to_mapping(cfg: TelemetryConfig) -> dict:
     data = dict(cfg.extra)
-    data.update({k: v for k, v in asdict(cfg).items() if k != "extra"})
+    data.update({k: v for k, v in asdict(cfg).items() if k not in ("extra", "repair_needed")})
     return data
 
 

@@ -2,7 +2,9 @@
 
 Precedence: a kill switch in the environment (`envflags`), then the administrator's
 policy, then the user's stored choice (`config`), then the default (off until the user
-says yes).
+says yes). A policy caps what the user may share; it never keeps a user in: under
+"errors" the user can still turn sharing off and on. A "yes" whose receipt does not cover
+what can leave now is paused until the user answers again (`paused_for_review`).
 
 The policy file (lab or enterprise machines), `policy.toml`, holds
 `telemetry = "off" | "errors" | "usage"`: the most that is allowed on this machine. A
@@ -72,11 +74,14 @@ class Decision:
     enabled: bool
     level: str | None  # "errors" | "usage" when enabled
     reason: str
-    decided_by: str  # "environment" | "policy" | "user" | "default"
+    decided_by: str  # "environment" | "policy" | "user" | "default" | "review"
+    user_can_change: bool = True  # False only under a kill switch or a policy of "off"
+    ceiling: str | None = None  # the most the policy allows, when there is one
 
-    @property
-    def user_can_change(self) -> bool:
-        return self.decided_by in ("user", "default")
+
+def paused_for_review(ceiling: str | None = None) -> Decision:
+    return Decision(False, None, "Paused: tit_app can now send more than you agreed to; nothing new is "
+                    "recorded or sent until you answer again.", "review", True, ceiling)
 
 
 def decide(
@@ -87,14 +92,15 @@ def decide(
     consent_given: bool,
 ) -> Decision:
     if kill_switch:
-        return Decision(False, None, f"Off: {kill_switch} is set in the environment.", "environment")
+        return Decision(False, None, f"Off: {kill_switch} is set in the environment.", "environment", False)
     if policy.ceiling == "off":
         why = f" ({policy.problem})" if policy.problem else ""
-        return Decision(False, None, f"Off: turned off by your administrator's policy{why}.", "policy")
+        return Decision(False, None, f"Off: turned off by your administrator's policy{why}.", "policy", False, "off")
     if not consent_given:
-        return Decision(False, None, "Off: you have not been asked yet; nothing is collected until you agree.", "default")
+        return Decision(False, None, "Off: you have not been asked yet; nothing is collected until you agree.",
+                        "default", True, policy.ceiling)
     if not user_enabled:
-        return Decision(False, None, "Off: you chose not to share usage data.", "user")
+        return Decision(False, None, "Off: you chose not to share usage data.", "user", True, policy.ceiling)
     return _capped_by_policy(user_level, policy)
 
 
@@ -104,6 +110,7 @@ def _capped_by_policy(user_level: str, policy: Policy) -> Decision:
             True,
             policy.ceiling,
             f"On ({LEVEL_WORDS[policy.ceiling]}): your administrator's policy allows no more than this.",
-            "policy",
+            "policy", True, policy.ceiling,
         )
-    return Decision(True, user_level, f"On ({LEVEL_WORDS[user_level]}): you agreed to share them.", "user")
+    return Decision(True, user_level, f"On ({LEVEL_WORDS[user_level]}): you agreed to share them.", "user",
+                    True, policy.ceiling)

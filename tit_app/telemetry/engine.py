@@ -5,17 +5,21 @@ holds an engine. A driver (the headless thread in `headless.py`, or the GUI's wo
 attached with `api.attach_driver`) calls `persist()` and `send()`; callers on any thread
 only ever touch `record()`, which appends to a deque and returns.
 
-The consent decision is cached without the environment switches (`_accepting`), so the
-caller's fast path only has to re-read the kill switches; every change of settings
-invalidates it (docs/architecture.md, "The consent decision").
+The consent decision is cached without the environment switches, so the caller's fast
+path only has to re-read the kill switches. The settings, the policy and destinations.json
+are watched (`filewatch`): a change made by any process is seen before the next persist
+and before every send round, and acted on here (docs/architecture.md, "The consent decision").
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
+import uuid
 from collections import Counter, deque
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -23,21 +27,38 @@ from tit_app import paths
 
 from . import consent, envflags
 from .catalog import Catalog, load_catalog
-from .config import ConfigStore, TelemetryConfig, new_client_id
+from .config import ConfigStore, TelemetryConfig, config_path, new_client_id
 from .consent import Policy, load_policy
-from .model import RawEvent
+from .filewatch import FileWatch
+from .model import DELETION, RawEvent, deletion_request
+from .receipt import NOTICE_VERSION, Receipt
+from .receipt import from_mapping as receipt_from
+from .store import NoStore
 
 log = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_S = 6 * 3600
+REVIEW_DELAY_S = 60.0  # after an Enable, the first events wait this long so the user can look at them
+RECHECK_WHILE_OFF_S = 1.0  # how often a caller's track_event looks whether another process turned it on
+NO_RECEIPT = ("you agreed under an earlier notice, which did not list every field that is sent; "
+              "the notice now lists them all")
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Usage and error events may not leave before `until` (epoch seconds; inf: until switched off)."""
+
+    until: float
+    reason: str  # "preview", "review", or "" when nothing holds them
 
 
 class Engine:
     MAX_BUFFER = 10_000
 
     def __init__(self, config_store: ConfigStore | None = None, catalog: Catalog | None = None,
-                 scrubber: Callable[[str], str] | None = None) -> None:
+                 scrubber: Callable[[str], str] | None = None, review_delay_s: float = REVIEW_DELAY_S) -> None:
         self.config_store = config_store or ConfigStore()
+        self.review_delay_s = review_delay_s
         self._catalog = catalog
         self._scrubber = scrubber
         self._buffer: deque[RawEvent] = deque()
@@ -50,7 +71,14 @@ class Engine:
         self._last_health = 0.0
         self._cfg: TelemetryConfig | None = None  # cached settings file
         self._policy: Policy | None = None  # cached administrator policy
+        self._decision: consent.Decision | None = None  # without the env switches
+        self._applied: tuple | None = None  # (enabled, client_id, level) last acted on
+        self._scope: tuple[str, frozenset[str]] | None = None  # (level, items)
+        self._state_lock = threading.RLock()
+        self._watch = FileWatch({"settings": config_path, "policy": paths.policy_file,
+                                 "destinations": paths.destinations_file})
         self._accepting: bool | None = None  # consent without the env switches; None = not known yet
+        self._next_look = 0.0  # monotonic time of the next look while off (see record)
         self.interface = "cli"
         self.driver = None  # the headless thread, or a driver handed over by attach_driver()
         self.external_driver = False  # True: someone else drives persist/send; never start the thread
@@ -58,7 +86,9 @@ class Engine:
     # -- the caller's side -----------------------------------------------------------------
 
     def record(self, name: str, params: dict | None, blocking: bool = False, frames: tuple = ()) -> bool:
-        if self._accepting is False or envflags.active_kill_switch():
+        if self._accepting is False and not self._turned_on_elsewhere():
+            return False
+        if envflags.active_kill_switch():
             return False
         if self._strict:
             self.catalog.validate(name, params)  # raises ValueError where the mistake is
@@ -71,6 +101,18 @@ class Engine:
         elif self.driver is None and not self.external_driver:
             self._start_driver()
         return True
+
+    def _turned_on_elsewhere(self) -> bool:
+        """While off, look at most once a second whether another process turned telemetry on."""
+        now = time.monotonic()
+        if now < self._next_look:
+            return False
+        self._next_look = now + RECHECK_WHILE_OFF_S
+        try:
+            self.refresh()
+        except Exception:
+            log.debug("telemetry settings could not be re-read", exc_info=True)
+        return bool(self._accepting)
 
     def _start_driver(self) -> None:
         from . import headless
@@ -93,8 +135,17 @@ class Engine:
 
     def config(self) -> TelemetryConfig:
         if self._cfg is None:
-            self._cfg = self.config_store.load()
+            self._cfg = self._load_config()
         return self._cfg
+
+    def _load_config(self) -> TelemetryConfig:
+        cfg = self.config_store.load()
+        if cfg.repair_needed or (cfg.enabled and cfg.client_id is None):
+            # An invalid id is replaced once, and saved, so every process uses the same new one.
+            cfg.client_id = new_client_id() if cfg.enabled else None
+            self.config_store.save(cfg)
+            self._watch.changed()  # our own write is not news
+        return cfg
 
     def policy(self) -> Policy:
         if self._policy is None:
@@ -102,41 +153,172 @@ class Engine:
         return self._policy
 
     def decision(self) -> consent.Decision:
-        cfg, policy = self.config(), self.policy()
-        asked = cfg.consent_shown or cfg.enabled
-        self._accepting = consent.decide(None, policy, cfg.enabled, cfg.level, asked).enabled
-        return consent.decide(envflags.active_kill_switch(), policy, cfg.enabled, cfg.level, asked)
+        """The decision now: settings, policy and destinations re-read if any process changed them."""
+        self.refresh()
+        kill_switch = envflags.active_kill_switch()
+        if kill_switch:
+            return consent.decide(kill_switch, self.policy(), False, "usage", False)
+        return self._decision
+
+    def refresh(self) -> bool:
+        """Look for changes to the settings, the policy or destinations.json (one stat each); act on them.
+
+        Called before every persist and send round, so an opt-out, an id reset or a lower
+        level made by another process takes effect here before anything more is stored or sent.
+        """
+        changed = self._watch.changed()
+        if not changed and self._decision is not None:
+            return False
+        with self._state_lock:
+            if "destinations" in changed:
+                self.reload_destinations()
+            self.invalidate()
+        return True
 
     def invalidate(self) -> None:
-        self._cfg = self._policy = None
-        self._accepting = None
+        """Forget the cached settings and decision; re-decide now and act on any change."""
+        with self._state_lock:
+            self._cfg = self._policy = self._scope = None
+            self._decision = self._decide()
+            self._accepting = self._decision.enabled
+            self._apply(self._decision)
 
-    def set_enabled(self, enabled: bool, level: str | None = None) -> bool:
-        """Save the user's choice; returns False when it could only be kept for this session."""
+    def _decide(self) -> consent.Decision:
+        cfg, policy = self.config(), self.policy()
+        decision = consent.decide(None, policy, cfg.enabled, cfg.level, cfg.consent_shown or cfg.enabled)
+        if decision.enabled and self.consent_changes():
+            return consent.paused_for_review(policy.ceiling)
+        return decision
+
+    def _apply(self, decision: consent.Decision) -> None:
+        """Carry out what a changed decision means for what is buffered and queued."""
+        state = (decision.enabled, self.config().client_id, decision.level)
+        before, self._applied = self._applied, state
+        if before is None or before == state:
+            return
+        was_on, old_id, old_level = before
+        if was_on and not decision.enabled:
+            self._drain()
+            self._unbuffered.clear()
+            self.readable_store().purge()
+        if old_id != state[1]:
+            self._enricher = None  # a new session and sequence for the new id
+            if self._opened_store():
+                self.store.keep_only_client(state[1])
+        if decision.level == "errors" and old_level != "errors" and self._opened_store():
+            self.store.drop_level("usage", "level_lowered")
+        self.notify()
+
+    def consent_changes(self) -> list[str]:
+        """What can leave now that the user has not agreed to (empty when nothing), in words.
+
+        Only meaningful while the user's answer is yes; a narrower scope is never a change.
+        """
         cfg = self.config()
-        first_opt_in = enabled and not cfg.first_run_recorded
-        cfg.enabled, cfg.consent_shown = bool(enabled), True
-        cfg.level = level or cfg.level
-        cfg.consent_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        if not enabled:
-            cfg.client_id = new_client_id()
-        saved = self.config_store.save(cfg)
+        if not cfg.enabled:
+            return []
+        agreed = receipt_from(cfg.receipt)
+        if agreed is None:
+            return [NO_RECEIPT]
+        from .scope import added, describe
+
+        return [describe(item, self.catalog) for item in added(agreed.scope, self.scope(agreed.level))]
+
+    def scope(self, level: str) -> frozenset[str]:
+        """Everything that can leave at `level` (capped by the policy), with the configured recipients."""
+        ceiling = self.policy().ceiling
+        if ceiling in ("errors", "off"):
+            level = "errors"
+        if self._scope is None or self._scope[0] != level:
+            from .destinations.settings import payload_fields, recipients
+            from .scope import scope_items
+
+            self._scope = (level, scope_items(self.catalog, level, payload_fields(), recipients()))
+        return self._scope[1]
+
+    def reload_scope(self) -> None:
+        """The catalog or the destinations changed: decide again whether the receipt still covers everything."""
+        self._scope = None
         self.invalidate()
-        if not enabled:
-            self.purge()
-        elif first_opt_in and self.decision().enabled:
+
+    def receipt(self) -> Receipt | None:
+        return receipt_from(self.config().receipt)
+
+    def set_enabled(self, enabled: bool, level: str | None = None, via: str = "api") -> bool:
+        """Save the user's answer with its receipt; returns False when it could only be kept for this session."""
+        with self._state_lock:
+            self.refresh()
+            cfg = self.config()
+            old_id = cfg.client_id
+            first_opt_in = enabled and not cfg.first_run_recorded
+            cfg.enabled, cfg.consent_shown = bool(enabled), True
+            cfg.level = level or cfg.level
+            cfg.consent_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            cfg.client_id = (old_id or new_client_id()) if enabled else None
+            cfg.receipt = self._new_receipt(cfg.level if enabled else "off", via).to_mapping()
+            saved = self.config_store.save(cfg)
+            self.invalidate()
+            if not enabled and old_id is not None:
+                self._forget(old_id, keep_usage_summary=False)
+        if first_opt_in and self.decision().enabled:
             self.record("first_run", None, blocking=True)
             cfg = self.config()
             cfg.first_run_recorded = True
             saved = self.config_store.save(cfg) and saved
         return saved
 
-    def reset_client_id(self) -> str:
+    def _new_receipt(self, level: str, via: str) -> Receipt:
+        from .scope import scope_hash
+
+        items = tuple(sorted(self.scope(level))) if level != "off" else ()
+        effective = "errors" if level == "usage" and self.policy().ceiling == "errors" else level
+        return Receipt(NOTICE_VERSION, scope_hash(items), items, effective, time.time(), via)
+
+    def reset_client_id(self) -> str | None:
+        """Use a new anonymous id from now on; None when there is no id (telemetry is off)."""
+        with self._state_lock:
+            self.refresh()
+            cfg = self.config()
+            old_id = cfg.client_id
+            if old_id is None:
+                return None
+            cfg.client_id = new_client_id()
+            self.config_store.save(cfg)
+            self.invalidate()
+            self._forget(old_id, keep_usage_summary=True)
+            return cfg.client_id
+
+    def _forget(self, old_id: str, keep_usage_summary: bool) -> None:
+        """After a rotation: unlink the local history, and ask receivers that can to delete `old_id`'s data."""
+        store = self.readable_store()
+        if isinstance(store, NoStore):
+            return
+        if keep_usage_summary:
+            store.unlink_history()
+        else:
+            store.forget_history()
+        if any(getattr(e, "takes_deletion_requests", False) for e in self.exporters()):
+            store.add([deletion_request(old_id, uuid.uuid4().hex, time.time())])
+        self.notify()
+
+    def set_preview(self, on: bool) -> bool:
+        """Keep events on this computer (recorded and visible, never sent) while `on`."""
         cfg = self.config()
-        cfg.client_id = new_client_id()
-        self.config_store.save(cfg)
+        cfg.preview = bool(on)
+        saved = self.config_store.save(cfg)
         self.invalidate()
-        return cfg.client_id
+        return saved
+
+    def hold(self, now: float | None = None) -> Hold:
+        """Why usage and error events may not leave yet, and until when."""
+        now = time.time() if now is None else now
+        cfg = self.config()
+        if cfg.preview:
+            return Hold(math.inf, "preview")
+        agreed = receipt_from(cfg.receipt)
+        if agreed is not None and cfg.enabled and now < agreed.at + self.review_delay_s:
+            return Hold(agreed.at + self.review_delay_s, "review")
+        return Hold(0.0, "")
 
     # -- lazily built parts ----------------------------------------------------------------
 
@@ -156,6 +338,14 @@ class Engine:
                 if self._store is None:
                     self._store = Store(paths.data_dir() / "events.db")
         return self._store
+
+    def _opened_store(self) -> bool:
+        """True when the queue exists: open here, or a file another process created."""
+        return self._store is not None or (paths.data_dir() / "events.db").exists()
+
+    def readable_store(self):
+        """The store if there is one; otherwise an empty stand-in, so reading creates no file."""
+        return self.store if self._opened_store() else NoStore()
 
     @property
     def enricher(self):
@@ -183,13 +373,14 @@ class Engine:
             for exporter in self._exporters or ():
                 _close_quietly(exporter)
             self._exporters = None
+            self._scope = None
 
     # -- the worker's side -----------------------------------------------------------------
 
     def persist(self) -> int:
         """Drain the buffer into the store. Without consent everything buffered is discarded."""
+        decision = self.decision()  # first: a change it finds applies to everything buffered
         raws = self._drain()
-        decision = self.decision()
         if not decision.enabled:
             self._unbuffered.clear()
             return 0
@@ -216,33 +407,67 @@ class Engine:
         taken, self._unbuffered = self._unbuffered, Counter()
         return taken
 
-    def _delivery_targets(self) -> list:
-        """Persist, then the exporters to send to: none without consent or without destinations."""
+    def _round_levels(self, force: bool) -> frozenset[str]:
+        """Which levels may leave in a round starting now: a fresh decision, the hold, the level.
+
+        Deletion requests always may: they carry out an opt-out. Events above the current
+        level are deleted (counted), never sent.
+        """
         self.persist()
-        return self.exporters() if self.decision().enabled else []
+        decision = self.decision()
+        if not decision.enabled:
+            return frozenset({DELETION})
+        if decision.level == "errors" and self._opened_store():
+            self.store.drop_level("usage", "level_lowered")
+        hold = self.hold()
+        if hold.reason == "preview" or (hold.reason == "review" and not force):
+            return frozenset({DELETION})
+        return frozenset({DELETION, "errors"} | ({"usage"} if decision.level == "usage" else set()))
+
+    def _targets(self, levels: frozenset[str]) -> list:
+        if not self._opened_store() or self.store.pending_count(levels) == 0:
+            return []
+        return [e for e in self.exporters() if levels & e.levels]
+
+    def _unchanged(self) -> Callable[[], bool]:
+        """A check for the sender before each request: is the consent state still what it was?"""
+        state = self._applied
+
+        def unchanged() -> bool:
+            self.refresh()
+            return self._applied == state and not envflags.active_kill_switch()
+
+        return unchanged
 
     def send(self, force: bool = False, timeout: float | None = None):
         """One send round to every destination; returns the sender's report or None."""
-        exporters = self._delivery_targets()
+        levels = self._round_levels(force)
+        exporters = self._targets(levels)
         if not exporters:
             return None
         self.report_health()
         from .backoff import Backoff
         from .sender import send_round
 
-        report = send_round(self.store, exporters, Backoff(), time.time(), force=force, timeout=timeout)
+        report = send_round(self.store, exporters, Backoff(), time.time(), force=force, timeout=timeout,
+                            levels=levels, gate=self._unchanged())
         self.notify()
         return report
 
-    def flush(self, timeout: float = 5.0) -> bool:
-        exporters = self._delivery_targets()
+    def flush(self, timeout: float = 5.0, force: bool = True) -> bool:
+        """Send what may leave now within `timeout`; True when none of it is left.
+
+        An explicit flush (the user asked) skips the review wait; preview mode still holds.
+        """
+        levels = self._round_levels(force)
+        exporters = self._targets(levels)
         if not exporters:
-            return self.store.pending_count() == 0
+            return self.readable_store().pending_count(levels) == 0
         from .backoff import Backoff
         from .sender import flush
 
         try:
-            return flush(self.store, exporters, Backoff(), timeout)
+            return flush(self.store, exporters, Backoff(), timeout, levels=levels, gate=self._unchanged())
         finally:
             self.notify()
 
@@ -259,14 +484,14 @@ class Engine:
 
     def delete(self, event_ids) -> int:
         """Delete chosen pending events (the Privacy page's "Delete selected")."""
-        removed = self.store.delete(event_ids)
+        removed = self.readable_store().delete(event_ids)
         self.notify()
         return removed
 
     def purge(self) -> int:
         self._drain()
         self._unbuffered.clear()
-        removed = self.store.purge()
+        removed = self.readable_store().purge()
         self.notify()
         return removed
 
@@ -293,10 +518,11 @@ class Engine:
         if driver is not None:
             driver.stop(timeout=min(0.3, budget_s))
         try:
-            exporters = self._delivery_targets()
+            levels = self._round_levels(force=False)  # quitting is not a reason to skip the review wait
+            exporters = self._targets(levels)
             remaining = deadline - time.monotonic()  # after loading the destinations, which takes time too
             if exporters and remaining > 0.05:
-                self.flush(timeout=remaining)
+                self.flush(timeout=remaining, force=False)
         except Exception:
             log.exception("telemetry shutdown failed; pending events stay queued")
         for exporter in self._exporters or ():

@@ -24,13 +24,14 @@ def payloads(event: StoredEvent, exporters: Iterable, now: float) -> dict[str, s
     return found
 
 
-def document(pending: list[PendingEvent], history: list[HistoryEntry], client_id: str, reason: str,
-             now: float | None = None) -> dict[str, Any]:
+def document(pending: list[PendingEvent], history: list[HistoryEntry], client_id: str | None, reason: str,
+             receipt: dict | None = None, now: float | None = None) -> dict[str, Any]:
     now = time.time() if now is None else now
     return {
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(now)),
         "status": reason,
         "client_id": client_id,
+        "consent_receipt": receipt,
         "pending": [p.to_dict() for p in pending],
         "history": [asdict(h) for h in history],
     }

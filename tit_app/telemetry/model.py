@@ -8,6 +8,8 @@ from typing import Any, NamedTuple
 
 # The two telemetry levels: a setting's value, and each event's level in the catalog.
 LEVELS = ("usage", "errors")
+# The level of the one event sent after consent ends: a request to delete an old id's data.
+DELETION = "deletion"
 
 # Why an event was dropped; each cause is a counter in the store and a telemetry_health param.
 DROP_CAUSES = (
@@ -19,6 +21,7 @@ DROP_CAUSES = (
     "rate_limited",
     "buffer_full",
     "store_unavailable",
+    "level_lowered",
 )
 
 
@@ -44,7 +47,7 @@ class StoredEvent:
     level: str  # "errors" | "usage" for this occurrence
     time_us: int  # when it happened, microseconds since the epoch
     client_id: str
-    session_id: str  # decimal digits: the session start in epoch seconds (GA-P2)
+    session_id: str  # ten random decimal digits, new with every anonymous id and app session (GA-P2)
     seq: int  # per-session sequence number
     params: dict[str, Any] = field(default_factory=dict)
     system: dict[str, Any] = field(default_factory=dict)
@@ -58,6 +61,10 @@ class StoredEvent:
             "client_id": self.client_id, "session_id": self.session_id, "seq": self.seq,
             "params": self.params, "system": self.system, "frames": list(self.frames),
         }
+
+    @property
+    def is_deletion_request(self) -> bool:
+        return self.level == DELETION
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
@@ -99,3 +106,9 @@ class HistoryEntry:
     detail: str
     at: float  # epoch seconds
     time_us: int
+
+
+def deletion_request(old_client_id: str, event_id: str, now: float) -> StoredEvent:
+    """The request to delete everything received under `old_client_id`; it carries nothing else."""
+    return StoredEvent(event_id=event_id, name="deletion_request", level=DELETION, time_us=int(now * 1e6),
+                       client_id=old_client_id, session_id="", seq=0)

@@ -6,7 +6,7 @@ Runs on the telemetry worker, never on the caller's thread (except `_blocking` c
 from __future__ import annotations
 
 import itertools
-import time
+import secrets
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,14 +22,20 @@ class Batch:
     drops: Counter = field(default_factory=Counter)  # cause -> count
 
 
+def new_session_id() -> str:
+    """Ten random decimal digits (GA-P2 allows any value). Random, not the start time, so two
+    sessions on either side of an id reset cannot be joined by their session ids."""
+    return str(1_000_000_000 + secrets.randbelow(9_000_000_000))
+
+
 class Enricher:
-    """Turns raw events into stored ones for one session of one client."""
+    """Turns raw events into stored ones for one session of one client (a new id means a new Enricher)."""
 
     def __init__(self, catalog: Catalog, scrub: Callable[[str], str], system: Callable[[str], dict]) -> None:
         self.catalog = catalog
         self.scrub = scrub
         self.system = system
-        self.session_id = str(int(time.time()))
+        self.session_id = new_session_id()
         self._seq = itertools.count(1)
 
     def build(self, raws: list[RawEvent], client_id: str, level: str) -> Batch:

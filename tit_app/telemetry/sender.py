@@ -70,6 +70,11 @@ class _Round:
     timeout: float | None
     deadline: float | None
     clock: Callable[[], float]
+    levels: frozenset[str] | None  # None: every level each exporter takes
+    gate: Callable[[], bool] | None  # checked before every request; False ends the round
+
+    def levels_for(self, exporter) -> frozenset[str]:
+        return exporter.levels if self.levels is None else exporter.levels & self.levels
 
     def request_timeout(self) -> float | None:
         """The next request's time limit, or 0 when the round's time is up."""
@@ -83,17 +88,20 @@ def send_round(
     store, exporters: Sequence, policy: Backoff, now: float, *, force: bool = False,
     rand: Callable[[], float] = random.random, timeout: float | None = None,
     deadline: float | None = None, clock: Callable[[], float] = time.time, skip: Iterable[str] = (),
+    levels: frozenset[str] | None = None, gate: Callable[[], bool] | None = None,
 ) -> SendReport:
     """Send what is due to every exporter not in `skip`. `force` ignores our backoff, never a server's hold.
 
     `deadline` (in `clock`'s time) stops starting requests and caps each one's timeout.
+    `levels` limits what may leave; `gate()` is asked before every request (the consent
+    may change while a round runs) and False ends the round at once.
     """
-    plan = _Round(policy, now, force, rand, timeout, deadline, clock)
+    plan = _Round(policy, now, force, rand, timeout, deadline, clock, levels, gate)
     report = SendReport()
     skipped = set(skip)
     for exporter in exporters:
         result = report.destinations.setdefault(exporter.name, DestinationReport(exporter.name))
-        if exporter.name in skipped:
+        if exporter.name in skipped or not plan.levels_for(exporter):
             continue
         try:
             _send_to(store, exporter, plan, result)
@@ -112,13 +120,16 @@ def _send_to(store, exporter, plan: _Round, result: DestinationReport) -> None:
     if hold > plan.now:
         result.held_until = hold
         return
-    result.dropped += _drop_too_old(store, exporter, plan.now)
+    result.dropped += _drop_too_old(store, exporter, plan.levels_for(exporter), plan.now)
     for batch in range(MAX_BATCHES_PER_ROUND):
         limit = plan.request_timeout()
         if limit is not None and limit <= 0:
             return
-        events = store.lease(exporter.name, exporter.levels, plan.now, exporter.max_events, exporter.max_bytes,
-                             ignore_backoff=plan.force, resume=batch > 0)
+        if plan.gate is not None and not plan.gate():
+            result.error = "stopped: the consent changed during the round"
+            return
+        events = store.lease(exporter.name, plan.levels_for(exporter), plan.now, exporter.max_events,
+                             exporter.max_bytes, ignore_backoff=plan.force, resume=batch > 0)
         if not events:
             return
         result.leased += len(events)
@@ -136,13 +147,13 @@ def _export(exporter, events: list[StoredEvent], now: float, timeout: float | No
         return Outcome.retry(f"internal error in the {exporter.name} exporter ({type(exc).__name__})")
 
 
-def _drop_too_old(store, exporter, now: float) -> int:
+def _drop_too_old(store, exporter, levels: frozenset[str], now: float) -> int:
     store_age = store.bounds.max_age_s
     if exporter.max_age_s is not None and exporter.max_age_s < store_age:
         age, reason = exporter.max_age_s, f"older than {exporter.max_age_s / 3600:g} hours, which {exporter.name} no longer accepts"
     else:
         age, reason = store_age, f"still undelivered after {store_age / 86400:g} days"
-    return store.drop_older_than(exporter.name, exporter.levels, int((now - age) * 1e6), now, reason)
+    return store.drop_older_than(exporter.name, levels, int((now - age) * 1e6), now, reason)
 
 
 def apply_outcome(store, name: str, events: list[StoredEvent], outcome: Outcome, policy: Backoff,
@@ -181,7 +192,8 @@ def apply_outcome(store, name: str, events: list[StoredEvent], outcome: Outcome,
 
 
 def flush(store, exporters: Sequence, policy: Backoff, timeout: float,
-          clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> bool:
+          clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+          levels: frozenset[str] | None = None, gate: Callable[[], bool] | None = None) -> bool:
     """Send everything now (our backoff ignored) within `timeout` seconds; True if nothing is left.
 
     A destination leaves the flush when it has nothing due or a request failed; a
@@ -193,7 +205,10 @@ def flush(store, exporters: Sequence, policy: Backoff, timeout: float,
         open_names = [e.name for e in exporters if e.name not in finished]
         if not open_names:
             break
-        report = send_round(store, exporters, policy, clock(), force=True, deadline=deadline, clock=clock, skip=finished)
+        if gate is not None and not gate():
+            break
+        report = send_round(store, exporters, policy, clock(), force=True, deadline=deadline, clock=clock,
+                            skip=finished, levels=levels, gate=gate)
         waits = []
         for name in open_names:
             result = report[name]
@@ -203,5 +218,6 @@ def flush(store, exporters: Sequence, policy: Backoff, timeout: float,
                 finished.add(name)
         if waits and len(waits) == len([n for n in open_names if n not in finished]):
             sleep(max(0.0, min(waits) - clock()))
-    # Only what some destination here accepts counts; with none, nothing does.
-    return store.pending_count(set().union(*(e.levels for e in exporters))) == 0
+    # Only what some destination here accepts (and may send now) counts; with none, nothing does.
+    accepted = set().union(*(e.levels for e in exporters))
+    return store.pending_count(accepted if levels is None else accepted & levels) == 0

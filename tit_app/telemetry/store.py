@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .database import open_database
-from .model import DROP_CAUSES, Delivery, HistoryEntry, PendingEvent, StoredEvent
+from .model import DELETION, DROP_CAUSES, Delivery, HistoryEntry, PendingEvent, StoredEvent
 from .summary import OUTCOMES, RunOutcome
 
 DAY = 86400.0
@@ -102,8 +102,33 @@ class Store:
             )
 
     def purge(self) -> int:
+        """Delete every pending event except deletion requests (they carry out an opt-out)."""
         with self._write() as db:
-            return db.execute("DELETE FROM events").rowcount
+            return db.execute("DELETE FROM events WHERE level != ?", (DELETION,)).rowcount
+
+    def keep_only_client(self, client_id: str | None) -> int:
+        """Delete pending events of any other anonymous id (after a rotation), deletion requests aside."""
+        with self._write() as db:
+            return db.execute(
+                "DELETE FROM events WHERE level != ? AND json_extract(body, '$.client_id') IS NOT ?", (DELETION, client_id)
+            ).rowcount
+
+    def drop_level(self, level: str, cause: str) -> int:
+        """Delete every pending event of `level`, counted as `cause` (sharing was lowered)."""
+        with self._write() as db:
+            removed = db.execute("DELETE FROM events WHERE level = ?", (level,)).rowcount
+            self._count(db, cause, removed)
+        return removed
+
+    def forget_history(self) -> None:
+        """Delete the history of sent and dropped events (opt-out)."""
+        with self._write() as db:
+            db.execute("DELETE FROM history")
+
+    def unlink_history(self) -> None:
+        """Remove the anonymous id, session and sequence from the history kept for "Your usage" (id reset)."""
+        with self._write() as db:
+            db.execute("UPDATE history SET body = json_remove(body, '$.client_id', '$.session_id', '$.seq')")
 
     def delete(self, event_ids: Iterable[str]) -> int:
         ids = list(event_ids)
@@ -321,6 +346,38 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class NoStore:
+    """The queue before anything was ever recorded: empty, and reading it creates no file."""
+
+    path = None
+    problem = None
+    in_memory = False
+
+    def pending_count(self, levels: Iterable[str] | None = None) -> int:
+        return 0
+
+    def pending(self, limit: int | None = None) -> list[PendingEvent]:
+        return []
+
+    def history(self, limit: int | None = None) -> list[HistoryEntry]:
+        return []
+
+    def operation_outcomes(self) -> list[RunOutcome]:
+        return []
+
+    def drop_counts(self) -> dict[str, int]:
+        return {}
+
+    def destination_status(self) -> dict[str, dict]:
+        return {}
+
+    def purge(self) -> int:
+        return 0
+
+    def delete(self, event_ids: Iterable[str]) -> int:
+        return 0
 
 
 def in_list(values: tuple[str, ...]) -> str:

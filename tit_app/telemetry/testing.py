@@ -30,11 +30,13 @@ def controlled_env() -> tuple[str, ...]:
 
 @contextmanager
 def isolated_telemetry(home: Path, consent: bool | None = None, level: str = "usage",
-                       env: dict[str, str] | None = None) -> Iterator[Engine]:
+                       env: dict[str, str] | None = None, review_delay_s: float = 0.0) -> Iterator[Engine]:
     """A fresh engine with its own TIT_HOME; the environment is restored afterwards.
 
     consent=True/False answers the consent question first; None leaves it unasked.
     The policy file points inside `home`, so the machine's own policy never leaks in.
+    `review_delay_s` is the wait after Enable before anything leaves: the app's is 60 s,
+    here it is 0 unless a test is about that wait.
     """
     controlled = controlled_env()
     saved = {name: os.environ.get(name) for name in controlled}
@@ -43,7 +45,7 @@ def isolated_telemetry(home: Path, consent: bool | None = None, level: str = "us
     os.environ["TIT_HOME"] = str(home)
     os.environ["TIT_POLICY_FILE"] = str(Path(home) / "policy.toml")
     os.environ.update(env or {})
-    engine = api.reset_engine()
+    engine = api.reset_engine(Engine(review_delay_s=review_delay_s))
     engine.attach_driver(None)  # tests drive persist/send themselves
     try:
         if consent is not None:

@@ -4,7 +4,7 @@
 `add_destination` writes a destinations.json entry, which never holds a secret, and puts
 the secret (if given) in the keyring. Resolving the settings into exporters is
 `settings`' job; the app itself never needs this module. A running engine reads the
-changes at its next `telemetry.reload_destinations()` (the CLI calls it).
+changes before its next send round (it watches destinations.json).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from ..transport import ConfigError
 from . import registry, secrets
+from .kind import value
 from .registry import NAMES, kinds
 from .settings import is_enabled, read_user_file, resolve, write_user_file
 
@@ -38,6 +39,7 @@ def describe_destinations() -> list[dict[str, Any]]:
             "url": kind.display_url(settings),
             "enabled": is_enabled(settings),
             "source": source,
+            "recipient": str(value(settings, "recipient", "") or ""),
             "secret": secrets.source(kind.secret) or "not set",
             "secret_name": kind.secret.name,
         })
@@ -52,7 +54,10 @@ def add_destination(kind_name: str, url: str, **options: Any) -> None:
     if kind_name not in NAMES:
         raise ConfigError(f"kind: expected one of {', '.join(NAMES)}, got {kind_name!r}")
     kind = kinds()[kind_name]
+    recipient = str(options.pop("recipient", None) or "").strip()
     entry, secret = kind.entry(url, {k: v for k, v in options.items() if v is not None})
+    if recipient:
+        entry["recipient"] = recipient
     if secret:
         secrets.set_secret(kind.secret, secret)
     entries = read_user_file()

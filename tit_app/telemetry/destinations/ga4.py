@@ -239,4 +239,13 @@ KIND = DestinationKind(
     entry=entry,
     display_url=display_url,
     variables=("TIT_GA4_MEASUREMENT_ID", "TIT_GA4_ENDPOINT"),
+    fields={
+        "client_id": "the anonymous installation id: random, and replaced at every opt-out and reset",
+        "events": "the list of events in this request",
+        "name": "the event's name from the catalog",
+        "params": "the event's parameters and the parameters added to every event",
+        "timestamp_micros": "when the event happened, in microseconds since 1970",
+        "session_id": "a random number for this run of the app, renewed with the anonymous id",
+        "engagement_time_msec": "always 1: GA4 counts a user as active only with a positive value",
+    },
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from ..model import StoredEvent
+from ..model import DELETION, StoredEvent
 from ..transport import ConfigError, check_url
 from . import secrets
 from .exporter import HttpExporter, compact_json
@@ -18,11 +18,12 @@ from .kind import DestinationKind, Problems, Settings, first_variable, label, no
 TOKEN = secrets.Secret("json_token", "TIT_JSON_TOKEN", "bearer token for the JSON endpoint")
 
 _FIELDS = tuple(f.name for f in fields(StoredEvent) if f.name != "frames")
+_DELETION_FIELDS = ("event_id", "name", "level", "time_us", "client_id")
 
 
 def event_dict(event: StoredEvent) -> dict[str, Any]:
     # A plain comprehension: dataclasses.asdict deep-copies and costs ~10x more per event.
-    data = {name: getattr(event, name) for name in _FIELDS}
+    data = {name: getattr(event, name) for name in (_DELETION_FIELDS if event.is_deletion_request else _FIELDS)}
     if event.level == "errors" and event.frames:
         data["frames"] = list(event.frames)
     return data
@@ -34,7 +35,7 @@ def encode_json(events: list[StoredEvent]) -> bytes:
 
 class JsonExporter(HttpExporter):
     name = "json"
-    levels = frozenset({"errors", "usage"})
+    levels = frozenset({"errors", "usage", DELETION})
     max_events = 500
     max_bytes = 2_000_000
 
@@ -89,4 +90,22 @@ KIND = DestinationKind(
     entry=entry,
     display_url=lambda settings: str(value(settings, "url", "")),
     variables=("TIT_JSON_ENDPOINT",),
+    fields={
+        "events": "the list of events in this request",
+        "event_id": "a random id of this event, the same on every retry so the receiver can remove duplicates",
+        "name": "the event's name from the catalog",
+        "level": "usage, errors, or deletion (a request to delete an old anonymous id's data)",
+        "time_us": "when the event happened, in microseconds since 1970",
+        "client_id": "the anonymous installation id: random, and replaced at every opt-out and reset",
+        "session_id": "a random number for this run of the app, renewed with the anonymous id",
+        "seq": "the event's position in its session",
+        "params": "the event's parameters",
+        "system": "the parameters added to every event",
+        "frames": "error-level events only: the app's own functions on the stack",
+        "module": "a stack frame's Python module (tit_app code only, no paths)",
+        "function": "a stack frame's function name",
+        "lineno": "a stack frame's line number",
+        "in_app": "always true: only the app's own frames are kept",
+    },
+    takes_deletion_requests=True,
 )

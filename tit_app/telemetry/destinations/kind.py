@@ -10,8 +10,8 @@ nothing outside a kind's own module knows anything particular about it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
 from ..transport import ConfigError
 from . import secrets
@@ -31,6 +31,14 @@ class DestinationKind:
     entry: Callable[[str, dict[str, Any]], tuple[dict[str, Any], str | None]]  # `add` -> (entry, secret)
     display_url: Callable[[Settings], str]  # where it sends, secrets masked, for `status`
     variables: tuple[str, ...] = ()  # every environment variable it reads besides its secret's
+    # Every key its payloads hold besides the catalog's event and parameter names, with what it
+    # carries: the notice lists them, and a test fails when a payload holds a key not listed here.
+    fields: Mapping[str, str] = field(default_factory=dict)
+    takes_deletion_requests: bool = False  # sends the deletion request when a user opts out or resets the id
+
+
+# Settings every kind accepts in destinations.json: who runs the destination, named in the notice.
+COMMON_KEYS = ("recipient",)
 
 
 def first_variable(*names: str) -> Setting | None:

@@ -15,7 +15,7 @@ import sys
 from typing import Any, Mapping
 from urllib.parse import unquote
 
-from ..model import StoredEvent
+from ..model import DELETION, StoredEvent
 from ..outcome import SENT, Outcome
 from ..transport import ConfigError, check_url
 from . import secrets
@@ -105,15 +105,10 @@ MAX_RESPONSE_TEXT = 200
 
 def log_record(event: StoredEvent) -> dict[str, Any]:
     nanos = str(event.time_us * 1000)
-    attributes = {
-        "log.record.uid": event.event_id,  # stable across retries so receivers can de-duplicate
-        "session.id": event.session_id,
-        "tit_app.sequence": event.seq,
-        "tit_app.interface": event.system.get("interface"),
-        **event.params,
-    }
-    if event.frames:
-        attributes["exception.stacktrace"] = "\n".join(_frame_line(f) for f in event.frames)
+    if event.is_deletion_request:  # the old id (in the resource) and this request's own id, nothing else
+        attributes = {"log.record.uid": event.event_id}
+    else:
+        attributes = event_attributes(event)
     return {
         "timeUnixNano": nanos,
         "observedTimeUnixNano": nanos,
@@ -123,13 +118,26 @@ def log_record(event: StoredEvent) -> dict[str, Any]:
     }
 
 
+def event_attributes(event: StoredEvent) -> dict[str, Any]:
+    attributes = {
+        "log.record.uid": event.event_id,  # stable across retries so receivers can de-duplicate
+        "session.id": event.session_id,
+        "tit_app.sequence": event.seq,
+        "tit_app.interface": event.system.get("interface"),
+        **event.params,
+    }
+    if event.frames:
+        attributes["exception.stacktrace"] = "\n".join(_frame_line(f) for f in event.frames)
+    return attributes
+
+
 def _frame_line(frame: Mapping[str, Any]) -> str:
     return f"{frame.get('module', '?')}:{frame.get('function', '?')}:{frame.get('lineno', '?')}"
 
 
 class OtlpExporter(HttpExporter):
     name = "otlp"
-    levels = frozenset({"errors", "usage"})
+    levels = frozenset({"errors", "usage", DELETION})
     max_events = 500
     max_bytes = 2_000_000  # far below the 64 MiB a collector accepts (OT-T4)
     retry_statuses = RETRY_STATUSES
@@ -169,6 +177,8 @@ class OtlpExporter(HttpExporter):
         return compact_json({"resourceLogs": resource_logs})
 
     def _resource(self, event: StoredEvent) -> dict[str, Any]:
+        if event.is_deletion_request:
+            return {"service.name": self.service_name or "tit-app", "service.instance.id": event.client_id}
         return resource_attributes(event.client_id, event.system, self.service_name, self.resource_extra)
 
     def secret_values(self) -> tuple[str, ...]:
@@ -365,4 +375,37 @@ KIND = DestinationKind(
         "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_SDK_DISABLED",
         *(name for _key, names in _OPTIONAL_VARIABLES for name in names),
     ),
+    fields={
+        "resourceLogs": "OTLP's list of records grouped by the installation that produced them",
+        "resource": "the installation that produced the records",
+        "attributes": "a list of key-value pairs (each key is described here or in the catalog)",
+        "key": "an attribute's name", "value": "an attribute's value",
+        "stringValue": "a text value", "intValue": "a whole-number value", "doubleValue": "a decimal value",
+        "boolValue": "a true/false value",
+        "scopeLogs": "OTLP's grouping of records by the code that wrote them",
+        "scope": "the code that wrote the records: always tit_app.telemetry",
+        "name": "the name of that code", "version": "the tit_app version",
+        "logRecords": "the events, one record each",
+        "timeUnixNano": "when the event happened, in nanoseconds since 1970",
+        "observedTimeUnixNano": "the same time again (OTLP wants both)",
+        "severityNumber": "9 for usage events, 17 for error-level events",
+        "eventName": "the event's name from the catalog, prefixed tit_app.",
+        "service.name": "tit-app (or the name your administrator set in OTEL_SERVICE_NAME)",
+        "service.version": "the tit_app version",
+        "service.instance.id": "the anonymous installation id: random, and replaced at every opt-out and reset",
+        "deployment.environment.name": "development for internal runs, production otherwise (from internal)",
+        "os.type": "the operating-system family (from os_name)",
+        "os.version": "the operating-system release (from os_version)",
+        "host.arch": "the processor architecture (from arch)",
+        "process.runtime.name": "the Python implementation, e.g. cpython",
+        "process.runtime.version": "the Python version (from python_version)",
+        "telemetry.sdk.name": "always tit-app", "telemetry.sdk.language": "always python",
+        "telemetry.sdk.version": "the tit_app version",
+        "log.record.uid": "a random id of this event, the same on every retry so the receiver can remove duplicates",
+        "session.id": "a random number for this run of the app, renewed with the anonymous id",
+        "tit_app.sequence": "the event's position in its session",
+        "tit_app.interface": "desktop window or command line (from interface)",
+        "exception.stacktrace": "error-level events only: the app's own functions on the stack, as module:function:line",
+    },
+    takes_deletion_requests=True,
 )

@@ -23,12 +23,13 @@ from tit_app.atomicfile import write_private
 
 from .. import envflags
 from ..transport import ConfigError
-from .kind import Settings
+from ..scope import Recipient
+from .kind import COMMON_KEYS, Settings, value
 from .registry import NAMES, kinds
 
 log = logging.getLogger(__name__)
 
-USER_FILE = "destinations.json"
+USER_FILE = "destinations.json"  # its name in messages; `paths.destinations_file()` is where it is
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _defaults_layer() -> dict[str, Settings]:
 
 
 def user_file() -> Path:
-    return paths.config_dir() / USER_FILE
+    return paths.destinations_file()
 
 
 def read_user_file() -> dict[str, dict[str, Any]]:
@@ -77,7 +78,7 @@ def read_user_file() -> dict[str, dict[str, Any]]:
     entries = raw.get("destinations") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         raise ConfigError(f"{USER_FILE}: expected {{\"destinations\": {{...}}}}; it is ignored")
-    return {name: {key: v for key, v in entries[name].items() if key in kind.user_keys}
+    return {name: {key: v for key, v in entries[name].items() if key in kind.user_keys + COMMON_KEYS}
             for name, kind in kinds().items() if isinstance(entries.get(name), dict)}
 
 
@@ -116,6 +117,32 @@ def resolve() -> tuple[dict[str, tuple[Settings, str]], list[ConfigProblem]]:
                 source = layer_name
         resolved[name] = (merged, source)
     return resolved, problems
+
+
+def recipients() -> list[Recipient]:
+    """Who receives events: each enabled destination's kind, host and stated operator. Never raises."""
+    from urllib.parse import urlsplit
+
+    try:
+        resolved, _problems = resolve()
+        found = []
+        for name, (settings, _source) in resolved.items():
+            if is_enabled(settings):
+                host = urlsplit(kinds()[name].display_url(settings)).hostname or ""
+                found.append(Recipient(name, host, str(value(settings, "recipient", "") or "").strip()))
+        return found
+    except Exception:
+        log.warning("telemetry recipients could not be read", exc_info=True)
+        return []
+
+
+def payload_fields() -> dict[str, tuple[str, ...]]:
+    """kind -> the keys its payloads add, for every enabled destination (part of the consent scope)."""
+    try:
+        resolved, _problems = resolve()
+    except Exception:
+        return {}
+    return {name: tuple(kinds()[name].fields) for name, (settings, _) in resolved.items() if is_enabled(settings)}
 
 
 # -- exporters -------------------------------------------------------------------------
