@@ -182,6 +182,7 @@ class Engine:
             self._decision = self._decide()
             self._accepting = self._decision.enabled
             self._apply(self._decision)
+        self.notify()  # observers (the Privacy page, the status bar) show the new state
 
     def _decide(self) -> consent.Decision:
         cfg, policy = self.config(), self.policy()
@@ -207,7 +208,6 @@ class Engine:
                 self.store.keep_only_client(state[1])
         if decision.level == "errors" and old_level != "errors" and self._opened_store():
             self.store.drop_level("usage", "level_lowered")
-        self.notify()
 
     def consent_changes(self) -> list[str]:
         """What can leave now that the user has not agreed to (empty when nothing), in words.
