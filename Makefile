@@ -47,7 +47,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/tit-app --screenshot docs/screenshots
 
 docs: $(STAMP)
-	$(VENV)/bin/tit-app telemetry schema --markdown > docs/telemetry.md
+	$(PY) scripts/update_docs.py
 
 package: $(STAMP)
 	scripts/build_bundle

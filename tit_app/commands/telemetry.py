@@ -29,17 +29,21 @@ def cmd_status(args) -> int:
     status = telemetry.status()
     rows = views.destination_rows(telemetry.describe_destinations(), status.destinations)
     if args.json:
-        data = {k: getattr(status, k) for k in ("enabled", "level", "reason", "client_id", "pending", "dropped", "problems")}
+        keys = ("enabled", "level", "reason", "client_id", "pending", "dropped", "problems", "receipt", "preview",
+                "hold", "changes")
+        data = {k: getattr(status, k) for k in keys}
         print(json.dumps({**data, "destinations": rows}, indent=2))
     else:
-        print(views.status_text(status, rows))
+        print(views.status_text(status, rows, telemetry.loss_report()))
     return EXIT_OK
 
 
 def cmd_enable(args) -> int:
-    saved = telemetry.set_enabled(True, args.level)
+    saved = telemetry.set_enabled(True, args.level, via="cli")
     status = telemetry.status()
     print(f"Telemetry: {status.reason}")
+    if status.hold:
+        print(f"Nothing leaves yet: {status.hold}.")
     if not saved:
         return _fail("your choice could not be saved and applies to this session only")
     return EXIT_OK if status.enabled else EXIT_FAILED
@@ -47,9 +51,17 @@ def cmd_enable(args) -> int:
 
 def cmd_disable(args) -> int:
     pending = telemetry.status().pending
-    saved = telemetry.set_enabled(False)
-    print(f"Telemetry is off. {pending} pending event(s) deleted; a new anonymous id will be used if you turn it on again.")
+    saved = telemetry.set_enabled(False, via="cli")
+    print(f"Telemetry is off. {pending} pending event(s), the history of sent events and the anonymous id "
+          "were deleted; a new id is made only if you turn it on again.")
+    _say_deletion_request()
     return EXIT_OK if saved else _fail("your choice could not be saved and applies to this session only")
+
+
+def _say_deletion_request() -> None:
+    takers = [e.name for e in telemetry.exporters() if "deletion" in e.levels]
+    if takers:
+        print(f"A request to delete the old id's data is queued for {', '.join(takers)}.")
 
 
 def cmd_show(args) -> int:
@@ -86,7 +98,26 @@ def cmd_export(args) -> int:
 
 
 def cmd_reset_id(args) -> int:
-    print(f"New anonymous id: {telemetry.reset_client_id()}")
+    new_id = telemetry.reset_client_id()
+    if new_id is None:
+        print("There is no anonymous id to reset: sharing is off. A new id is made if you turn it on.")
+        return EXIT_OK
+    print(f"New anonymous id: {new_id}. Pending events under the old id were deleted.")
+    _say_deletion_request()
+    return EXIT_OK
+
+
+def cmd_preview(args) -> int:
+    saved = telemetry.set_preview(args.state == "on")
+    if args.state == "on":
+        print("Preview only: events are recorded and visible (`tit-app telemetry show`); nothing is sent.")
+    else:
+        print("Preview off: pending events leave at the next send round.")
+    return EXIT_OK if saved else _fail("your choice could not be saved and applies to this session only")
+
+
+def cmd_notice(args) -> int:
+    sys.stdout.write(telemetry.consent_notice(plain=not args.markdown))
     return EXIT_OK
 
 
@@ -111,7 +142,8 @@ def cmd_destination_add(args) -> int:
     url = args.url
     if args.kind == "sentry" and not url:
         url = _read_secret("Sentry/GlitchTip DSN: ")  # a DSN on the command line would land in shell history
-    options = {"measurement_id": args.measurement_id, "compression": args.compression, "timeout_ms": args.timeout_ms}
+    options = {"measurement_id": args.measurement_id, "compression": args.compression, "timeout_ms": args.timeout_ms,
+               "recipient": args.recipient}
     try:
         telemetry.add_destination(args.kind, url, **options)
     except telemetry.ConfigError as exc:
@@ -120,6 +152,9 @@ def cmd_destination_add(args) -> int:
         return _fail(str(exc))
     telemetry.reload_destinations()
     print(f"Added {args.kind}.")
+    if telemetry.consent_changes():
+        print("Users who agreed before are asked again, since events now go somewhere new "
+              "(`tit-app telemetry enable` agrees here).")
     hint = telemetry.missing_secret_hint(args.kind)
     if hint:
         print(f"If it needs a secret: {hint}")
@@ -174,6 +209,7 @@ def cmd_validate_ga4(args) -> int:
 HANDLERS = {
     "status": cmd_status, "enable": cmd_enable, "disable": cmd_disable, "show": cmd_show, "flush": cmd_flush,
     "purge": cmd_purge, "export": cmd_export, "reset-id": cmd_reset_id, "schema": cmd_schema,
+    "preview": cmd_preview, "notice": cmd_notice,
     "destination add": cmd_destination_add, "destination remove": cmd_destination_remove,
     "destination list": cmd_destination_list, "set-secret": cmd_set_secret, "validate-ga4": cmd_validate_ga4,
 }

@@ -77,7 +77,14 @@ def build(subparsers, handlers: Handlers) -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write pending events and recent history as JSON")
     export.add_argument("file", metavar="FILE", help="output file, or - for standard output")
     export.set_defaults(func=handlers["export"])
-    commands.add_parser("reset-id", help="use a new anonymous id from now on").set_defaults(func=handlers["reset-id"])
+    commands.add_parser("reset-id", help="use a new anonymous id from now on (deletes pending events)").set_defaults(
+        func=handlers["reset-id"])
+    preview = commands.add_parser("preview", help="keep events on this computer (on) or let them leave (off)")
+    preview.add_argument("state", metavar="on|off", choices=("on", "off"), help="on: record and show, send nothing")
+    preview.set_defaults(func=handlers["preview"])
+    notice = commands.add_parser("notice", help="the consent notice as the app shows it, with your destinations")
+    notice.add_argument("--markdown", action="store_true", help="Markdown instead of plain text")
+    notice.set_defaults(func=handlers["notice"])
 
     schema = commands.add_parser("schema", help="every event that can be recorded")
     schema.add_argument("--markdown", action="store_true", help="the full docs/telemetry.md")
@@ -107,6 +114,7 @@ def _destination_parsers(commands, handlers: Handlers) -> None:
     add.add_argument("--measurement-id", help="ga4: the G-XXXXXXXXXX id of the web stream")
     add.add_argument("--compression", choices=("gzip", "none"), help="otlp: compress requests")
     add.add_argument("--timeout-ms", type=_positive_int, help="otlp: time limit per request in milliseconds")
+    add.add_argument("--recipient", help="who runs this destination (a lab, a company); the consent notice names it")
     add.set_defaults(func=handlers["destination add"])
     remove = actions.add_parser("remove", help="turn a destination off and forget its keyring secret")
     remove.add_argument("name", metavar="KIND", choices=kinds, help="one of %(choices)s")

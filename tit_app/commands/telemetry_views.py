@@ -30,13 +30,17 @@ def destination_rows(described: list[dict], delivered: list[dict]) -> list[dict]
     return rows
 
 
-def status_text(status, rows: list[dict]) -> str:
-    dropped = ", ".join(f"{cause}={n}" for cause, n in sorted(status.dropped.items()) if n) or "none"
+def status_text(status, rows: list[dict], losses: list[tuple[str, int, str]]) -> str:
     lines = [
         f"Telemetry: {status.reason}",
-        f"Anonymous id: {status.client_id}",
+        *[f"  new since you agreed: {change}" for change in status.changes],
+        f"Your answer: {status.receipt or 'none recorded yet'}",
+        f"Anonymous id: {status.client_id or 'none yet (made only when you agree)'}",
+        f"Preview only: {'on (nothing is sent)' if status.preview else 'off'}",
+        *([f"Not sending yet: {status.hold}"] if status.hold else []),
         f"Pending events: {status.pending}",
-        f"Dropped so far: {dropped}",
+        "Dropped so far: " + ("none" if not any(n for _c, n, _w in losses) else ""),
+        *[f"  {cause}: {n} ({why})" for cause, n, why in losses if n],
         "Destinations:",
     ]
     lines += [f"  {line}" for line in destination_lines(rows)] or ["  (none)"]
@@ -50,6 +54,8 @@ def destination_lines(rows: list[dict]) -> list[str]:
     for row in rows:
         state = "on" if row["enabled"] else "off"
         line = f"{row['name']:<7} {state:<3} ({row['source']}) {row['url'] or '-'}  secret: {row['secret']}"
+        if row.get("recipient"):
+            line += f"  run by: {row['recipient']}"
         if row["enabled"] and (row.get("last_success") or row.get("last_error")):
             line += f"\n          last success {when(row.get('last_success'))}"
             if row.get("last_error"):

@@ -80,6 +80,7 @@ class EventSpec:
     level: str
     params: Mapping[str, Param] = field(default_factory=dict)
     error_status: str | None = None
+    notice: str | None = None  # one phrase the consent notice uses instead of listing the parameters
 
     def level_of(self, params: Mapping[str, Any]) -> str:
         if self.error_status is not None and params.get("status") == self.error_status:
@@ -138,7 +139,10 @@ def parse_event(name: str, raw: Any, system_count: int) -> EventSpec:
     error_status = raw.get("error_status")
     if error_status is not None and error_status not in getattr(params.get("status"), "values", ()):
         raise CatalogError(f"{name}: error_status {error_status!r} is not a value of its status parameter")
-    return EventSpec(name, description.strip(), level, params, error_status)
+    notice = raw.get("notice")
+    if notice is not None and (not isinstance(notice, str) or not notice.strip()):
+        raise CatalogError(f"{name}: notice must be a non-empty phrase")
+    return EventSpec(name, description.strip(), level, params, error_status, notice.strip() if notice else None)
 
 
 class Catalog:

@@ -297,7 +297,7 @@ class Engine:
             store.unlink_history()
         else:
             store.forget_history()
-        if any(getattr(e, "takes_deletion_requests", False) for e in self.exporters()):
+        if any(DELETION in e.levels for e in self.exporters()):
             store.add([deletion_request(old_id, uuid.uuid4().hex, time.time())])
         self.notify()
 
@@ -461,15 +461,17 @@ class Engine:
         """
         levels = self._round_levels(force)
         exporters = self._targets(levels)
-        if not exporters:
-            return self.readable_store().pending_count(levels) == 0
-        from .backoff import Backoff
-        from .sender import flush
+        if exporters:
+            from .backoff import Backoff
+            from .sender import flush
 
-        try:
-            return flush(self.store, exporters, Backoff(), timeout, levels=levels, gate=self._unchanged())
-        finally:
-            self.notify()
+            try:
+                flush(self.store, exporters, Backoff(), timeout, levels=levels, gate=self._unchanged())
+            finally:
+                self.notify()
+        # Left over: what a configured destination takes (all pending events when none is configured).
+        taken = set().union(*(e.levels for e in self.exporters())) or None
+        return self.readable_store().pending_count(taken) == 0
 
     def report_health(self, now: float | None = None) -> None:
         """Queue a telemetry_health event with the drops not yet reported (at most every 6 h)."""

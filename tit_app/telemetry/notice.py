@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .model import StoredEvent
+from .model import DELETION, StoredEvent
 from .receipt import NOTICE_VERSION
 from .scope import Recipient, leaves_at
 
@@ -53,7 +53,8 @@ def human(name: str) -> str:
     """A parameter name as words: n_electrodes -> number of electrodes, duration_s -> duration."""
     words = re.sub(r"_(s|h|ms)$", "", name)
     words = re.sub(r"^n_", "number of ", words)
-    return words.replace("_", " ")
+    words = re.sub(r"^tit_", "tit_app_", re.sub(r"^os_", "OS_", words))
+    return words.replace("_", " ").replace("tit app", "tit_app")
 
 
 def _events_at(catalog, level: str) -> list:
@@ -61,7 +62,8 @@ def _events_at(catalog, level: str) -> list:
 
 
 def _details(specs: Iterable) -> list[str]:
-    return list(dict.fromkeys(human(p) for spec in specs for p in spec.params))
+    words = [[spec.notice] if spec.notice else [human(p) for p in spec.params] for spec in specs]
+    return list(dict.fromkeys(word for group in words for word in group))
 
 
 def _recipient_lines(recipients: list[Recipient], bounds) -> list[str]:
@@ -174,12 +176,13 @@ def _system_section(catalog) -> list[str]:
 def _fields_section() -> list[str]:
     from .destinations.registry import kinds
 
+    takes_deletion = {exporter.name for _title, exporter, _fence in example_exporters() if DELETION in exporter.levels}
     lines = ["## What each destination receives", "",
              "Besides the event and parameter names above, a destination's payload holds only these keys.", ""]
     for kind in kinds().values():
         lines += [f"### {kind.name}: {KIND_WORDS.get(kind.name, kind.name)}", "", "| key | what it holds |", "|---|---|"]
         lines += [f"| `{key}` | {_cell(about)} |" for key, about in kind.fields.items()]
-        if kind.takes_deletion_requests:
+        if kind.name in takes_deletion:
             lines += ["", "Also receives deletion requests (see below)."]
         lines.append("")
     return lines
@@ -241,7 +244,7 @@ def _examples_section() -> list[str]:
     for title, exporter, fence in examples:
         event = example_event(error=exporter.levels == frozenset({"errors"}))
         lines += [f"### {title}", "", f"```{fence}", exporter.preview(event, EXAMPLE_NOW).rstrip("\n"), "```", ""]
-        if "deletion" in exporter.levels:
+        if DELETION in exporter.levels:
             body = exporter.preview(example_deletion_request(), EXAMPLE_NOW).rstrip("\n")
             lines += ["A deletion request to the same destination:", "", f"```{fence}", body, "```", ""]
     return lines

@@ -10,12 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Callable, TextIO
 
-QUESTION = "Share anonymous usage statistics? [y/N] "
-EXPLANATION = """\
-tit_app can send anonymous usage statistics to its maintainers: which operations run,
-whether they succeed, how long they take, and the app, Python and OS versions.
-It never sends personal data, file paths, parameter values or scientific data.
-Nothing is sent unless you answer yes."""
+QUESTION = "Share them? [y/N] "
 HOW_TO_CHANGE = (
     "You can change this at any time with `tit-app telemetry enable` or `tit-app telemetry disable`,"
     " or in the app under Settings → Privacy."
@@ -30,22 +25,25 @@ def _interactive(stdin: TextIO, stdout: TextIO) -> bool:
 
 
 def consent_prompt_cli(stdin: TextIO | None = None, stdout: TextIO | None = None) -> bool | None:
-    """Ask once, on an interactive terminal only. Returns the answer, or None if not asked."""
+    """Ask on an interactive terminal only, while the question is open (never answered, or the
+    scope grew since the answer). Returns the answer, or None if not asked."""
     from . import api
+    from .notice import consent_plain
 
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     if stdin is None or stdout is None or not _interactive(stdin, stdout):
         return None
-    if api.consent_asked() or not api.decision().user_can_change:
+    if not api.consent_needed():
         return None
-    stdout.write(EXPLANATION + "\n\n" + QUESTION)
+    changes = consent_plain(api.consent_changes_notice())
+    stdout.write((changes + "\n" if changes else "") + api.consent_notice(plain=True) + "\n" + QUESTION)
     stdout.flush()
     try:
         answer = stdin.readline()
     except (KeyboardInterrupt, EOFError):
         answer = ""
     agreed = answer.strip().lower() in ("y", "yes")
-    saved = api.set_enabled(agreed)
+    saved = api.set_enabled(agreed, via="cli")
     verdict = "Thank you: usage statistics are on." if agreed else "Usage statistics stay off."
     stdout.write(f"\n{verdict}\n{HOW_TO_CHANGE}\n")
     if not saved:

@@ -107,5 +107,4 @@ KIND = DestinationKind(
         "lineno": "a stack frame's line number",
         "in_app": "always true: only the app's own frames are kept",
     },
-    takes_deletion_requests=True,
 )

@@ -34,7 +34,6 @@ class DestinationKind:
     # Every key its payloads hold besides the catalog's event and parameter names, with what it
     # carries: the notice lists them, and a test fails when a payload holds a key not listed here.
     fields: Mapping[str, str] = field(default_factory=dict)
-    takes_deletion_requests: bool = False  # sends the deletion request when a user opts out or resets the id
 
 
 # Settings every kind accepts in destinations.json: who runs the destination, named in the notice.

@@ -407,5 +407,4 @@ KIND = DestinationKind(
         "tit_app.interface": "desktop window or command line (from interface)",
         "exception.stacktrace": "error-level events only: the app's own functions on the stack, as module:function:line",
     },
-    takes_deletion_requests=True,
 )
