@@ -176,9 +176,12 @@ EXITING_APP = """
 import os, sys, time
 from tit_app import telemetry
 telemetry.set_enabled(True)
+settings = telemetry.load_config()
+settings.receipt["at"] -= 120  # a user who agreed two minutes ago: the review wait is over
+telemetry.save_config(settings)
 for n in range(int(sys.argv[1])):
     telemetry.track_event("sim_ti", {"status": "success", "duration_s": 1.25, "grid_size": 64})
-telemetry.engine().persist()
+telemetry.persist()
 print(time.time(), flush=True)
 """
 

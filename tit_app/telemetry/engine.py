@@ -166,10 +166,10 @@ class Engine:
         Called before every persist and send round, so an opt-out, an id reset or a lower
         level made by another process takes effect here before anything more is stored or sent.
         """
-        changed = self._watch.changed()
-        if not changed and self._decision is not None:
-            return False
-        with self._state_lock:
+        with self._state_lock:  # one thread sees a change and acts on it before any other reads the state
+            changed = self._watch.changed()
+            if not changed and self._decision is not None:
+                return False
             if "destinations" in changed:
                 self.reload_destinations()
             self.invalidate()
