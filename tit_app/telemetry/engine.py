@@ -79,6 +79,7 @@ class Engine:
                                  "destinations": paths.destinations_file})
         self._accepting: bool | None = None  # consent without the env switches; None = not known yet
         self._next_look = 0.0  # monotonic time of the next look while off (see record)
+        self._closed = False
         self.interface = "cli"
         self.driver = None  # the headless thread, or a driver handed over by attach_driver()
         self.external_driver = False  # True: someone else drives persist/send; never start the thread
@@ -519,6 +520,8 @@ class Engine:
         driver, self.driver = self.driver, None
         if driver is not None:
             driver.stop(timeout=min(0.3, budget_s))
+        if self._closed:  # replaced and closed already (an exit handler of an old engine)
+            return
         try:
             levels = self._round_levels(force=False)  # quitting is not a reason to skip the review wait
             exporters = self._targets(levels)
@@ -532,6 +535,7 @@ class Engine:
 
     def close(self) -> None:
         """Close the store; the engine is being replaced (tests, a throwaway home)."""
+        self._closed = True
         if self._store is not None:
             self._store.close()
 
