@@ -187,7 +187,8 @@ def test_opt_out_then_in_starts_a_new_id_session_and_sequence(sink, tmp_path):
 def test_deletion_request_carries_the_old_id_and_nothing_else(sink, tmp_path):
     with isolated_telemetry(tmp_path / "home", consent=True, env={"TIT_JSON_ENDPOINT": sink.url + "/events"}) as eng:
         old_id = telemetry.client_id()
-        telemetry.set_enabled(False)
+        telemetry.set_enabled(False, via="privacy page")
+        assert telemetry.consent_receipt().summary().startswith("no, to notice v2")
         assert [p.event.name for p in telemetry.pending()] == ["deletion_request"]
         eng.send()
         request = received(sink)
@@ -282,5 +283,5 @@ def test_cli_status_shows_the_receipt_and_loss_explanations(tmp_path):
         telemetry.persist()
         telemetry.set_enabled(True, "errors")
         result = cli("status")
-    assert "Your answer: notice v2" in result.stdout and "via api" in result.stdout
+    assert "Your answer: yes (errors) to notice v2, scope " in result.stdout and "via api" in result.stdout
     assert "level_lowered: 2 (Usage events deleted unsent because sharing was lowered to errors only.)" in result.stdout

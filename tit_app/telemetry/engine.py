@@ -179,7 +179,7 @@ class Engine:
     def invalidate(self) -> None:
         """Forget the cached settings and decision; re-decide now and act on any change."""
         with self._state_lock:
-            self._cfg = self._policy = self._scope = None
+            self._cfg = self._policy = None  # the scope stays: it changes with the catalog and destinations only
             self._decision = self._decide()
             self._accepting = self._decision.enabled
             self._apply(self._decision)

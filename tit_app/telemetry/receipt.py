@@ -22,7 +22,7 @@ class Receipt:
     notice_version: int
     scope_hash: str
     scope: tuple[str, ...]
-    level: str  # the level agreed to ("usage" or "errors"), after any policy cap
+    level: str  # the level agreed to ("usage" or "errors", after any policy cap), or "off" for a no
     at: float  # epoch seconds
     via: str  # one of WAYS
 
@@ -37,8 +37,10 @@ class Receipt:
 
     def summary(self) -> str:
         """One line, as the Privacy page and `status` show it."""
-        return (f"notice v{self.notice_version}, scope {self.scope_hash} ({len(self.scope)} items), "
-                f"level {self.level}, given {self.when} via {self.via}")
+        if self.level == "off":
+            return f"no, to notice v{self.notice_version}, {self.when} via {self.via}"
+        return (f"yes ({self.level}) to notice v{self.notice_version}, scope {self.scope_hash} "
+                f"({len(self.scope)} items), {self.when} via {self.via}")
 
 
 def from_mapping(raw: Any) -> Receipt | None:
@@ -50,4 +52,4 @@ def from_mapping(raw: Any) -> Receipt | None:
                           str(raw["level"]), float(raw["at"]), str(raw["via"]))
     except (KeyError, TypeError, ValueError):
         return None
-    return receipt if receipt.level in ("usage", "errors") and receipt.via in WAYS else None
+    return receipt if receipt.level in ("usage", "errors", "off") and receipt.via in WAYS else None
