@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -36,18 +39,52 @@ def set_slice_size(panel, size: int) -> None:
     next(f for f in panel.form.fields if f.label == "Slice").size.setValue(size)
 
 
-def answer_when_shown(button_name: str) -> None:
-    """Click a button of the modal dialog as soon as it is on screen (exec_ blocks the test)."""
+def answer_when_shown(button_name: str, seen: list | None = None) -> None:
+    """Click a button of the modal dialog as soon as it is on screen (exec_ blocks the test).
+
+    `seen` gets (window title, text) of the dialog that was answered.
+    """
 
     def click() -> None:
         dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, ConsentDialog) and w.isVisible()),
                       None)
         if dialog is None:
             QTimer.singleShot(10, click)
-        else:
-            getattr(dialog, button_name).click()
+            return
+        if seen is not None:
+            seen.append((dialog.windowTitle(), dialog.text()))
+        getattr(dialog, button_name).click()
 
     QTimer.singleShot(0, click)
+
+
+def write_policy(home: Path, ceiling: str) -> None:
+    """The administrator's policy.toml; isolated_telemetry points TIT_POLICY_FILE at <home>/policy.toml."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "policy.toml").write_text(f'telemetry = "{ceiling}"\n', encoding="utf-8")
+
+
+def write_destinations(home: Path, url: str, recipient: str) -> None:
+    """A JSON destination run by `recipient`, as `tit-app telemetry destination add` writes it."""
+    config = home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    entry = {"enabled": True, "url": url, "recipient": recipient}
+    (config / "destinations.json").write_text(json.dumps({"version": 1, "destinations": {"json": entry}}),
+                                              encoding="utf-8")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """`tit-app telemetry ARGS` in another process, with this test's TIT_HOME and TIT_POLICY_FILE."""
+    return subprocess.run([sys.executable, "-m", "tit_app", "telemetry", *args], env=dict(os.environ),
+                          capture_output=True, text=True, timeout=60, check=True)
+
+
+# What a plug-in might register: one more usage event, which widens what can leave.
+PLUGIN_EVENTS = {"events": {"plugin_used": {
+    "description": "A plug-in ran.",
+    "level": "usage",
+    "params": {"n_items": {"type": "int", "description": "How many items it handled."}},
+}}}
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -57,12 +94,22 @@ def _app_style(qapp):
 
 
 @pytest.fixture
-def telemetry_env(tmp_path):
-    """Call `telemetry_env(consent=True, env={...})` to enter an isolated home; it is left at teardown."""
+def telemetry_home(tmp_path) -> Path:
+    """The home `telemetry_env` uses (write a policy or destinations there before entering it)."""
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def telemetry_env(telemetry_home):
+    """Call `telemetry_env(consent=True, env={...})` to enter an isolated home; it is left at teardown.
+
+    `review_delay_s` is the wait after Enable before anything leaves (the app's is 60 s; 0 here).
+    """
     with ExitStack() as stack:
 
-        def start(consent=None, env=None, level="usage"):
-            return stack.enter_context(isolated_telemetry(tmp_path / "home", consent=consent, level=level, env=env))
+        def start(consent=None, env=None, level="usage", review_delay_s=0.0):
+            return stack.enter_context(isolated_telemetry(telemetry_home, consent=consent, level=level, env=env,
+                                                          review_delay_s=review_delay_s))
 
         yield start
 

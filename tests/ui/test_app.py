@@ -125,7 +125,8 @@ def test_screenshots_render_in_a_sandbox(telemetry_env, tmp_path):
     out = tmp_path / "shots"
     assert run_app(screenshot_dir=str(out)) == 0
     names = {p.name for p in out.glob("*.png")}
-    assert {"main-window.png", "consent-dialog.png", "privacy-page.png", "privacy-page@2x.png"} <= names
+    assert {"main-window.png", "consent-dialog.png", "consent-dialog-recipient.png", "consent-reask.png",
+            "privacy-page.png", "privacy-page@2x.png", "privacy-pending.png"} <= names
     assert all(p.stat().st_size > 5000 for p in out.glob("*.png"))
     assert not api.engine().config().consent_shown  # the user's own settings were not touched
     assert telemetry.pending() == []

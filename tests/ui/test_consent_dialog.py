@@ -1,4 +1,4 @@
-"""The first-run consent dialog: asked once, two unbiased answers, saved at once."""
+"""The consent dialog: the generated notice, asked once (and again when more can leave), two unbiased answers."""
 
 from __future__ import annotations
 
@@ -6,13 +6,23 @@ import pytest
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QApplication
 
-from tests.ui.conftest import answer_when_shown
+from tests.ui.conftest import PLUGIN_EVENTS, answer_when_shown, fast_intervals, write_destinations, write_policy
 from tit_app import telemetry
 from tit_app.telemetry import api
 from tit_app.telemetry.api import reset_engine
 from tit_app.telemetry.testing import stored_events
+from tit_app.ui.consent_dialog import REASK_TITLE, TITLE, ConsentDialog, ask_consent, consent_needed
 from tit_app.ui.privacy.catalog_view import CatalogDialog
-from tit_app.ui.consent_dialog import TITLE, ConsentDialog, ask_consent, consent_needed
+from tit_app.ui.shell import DesktopShell
+from tit_app.ui.widgets import WINDOW_FRAME_ALLOWANCE
+
+
+def open_dialog(qtbot) -> ConsentDialog:
+    dialog = ConsentDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
 
 
 def test_the_dialog_is_asked_exactly_once(telemetry_env):
@@ -31,11 +41,13 @@ def test_enable_records_first_run_and_enables(telemetry_env, qtbot):
     dialog = ConsentDialog()
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.windowTitle() == TITLE == "tit_app — Usage Data"
+    assert dialog.windowTitle() == TITLE == "Usage Data — tit_app"
     dialog.enable_button.click()
     assert dialog.agreed is True and dialog.saved
     assert telemetry.is_enabled()
     assert [e.name for e in stored_events()] == ["first_run"]
+    receipt = telemetry.consent_receipt()
+    assert receipt.via == "dialog" and receipt.level == "usage"
 
 
 @pytest.mark.parametrize("how", ["no_thanks", "escape", "close"])
@@ -117,3 +129,116 @@ def test_the_core_prompt_uses_this_dialog(telemetry_env):
     answer_when_shown("enable_button")
     assert telemetry.consent_prompt_gui() is True
     assert telemetry.is_enabled()
+
+
+# -- the notice: generated for this installation ------------------------------------------
+
+
+def test_without_a_destination_the_notice_says_events_stay_here(telemetry_env, qtbot):
+    telemetry_env(consent=None)
+    dialog = open_dialog(qtbot)
+    assert dialog.text() == telemetry.consent_notice()  # nothing hand-written in between
+    assert "stay on this computer" in dialog.text()
+    assert "Example Lab" not in dialog.text()
+    dialog.no_button.click()
+
+
+def test_a_configured_recipient_is_named_and_recorded_in_the_receipt(telemetry_env, telemetry_home, qtbot):
+    write_destinations(telemetry_home, "http://127.0.0.1:9/events", "Example Lab")  # before anyone agreed
+    telemetry_env(consent=None)
+    dialog = open_dialog(qtbot)
+    assert "Example Lab" in dialog.text()
+    assert "stay on this computer" not in dialog.text()
+    dialog.enable_button.click()
+    assert any("Example Lab" in item for item in telemetry.consent_receipt().scope)
+
+
+def test_under_an_errors_policy_the_dialog_describes_error_reports_only(telemetry_env, telemetry_home, qtbot):
+    write_policy(telemetry_home, "errors")
+    telemetry_env(consent=None)
+    assert consent_needed()  # a policy that caps still lets the user answer
+    dialog = open_dialog(qtbot)
+    text = dialog.text()
+    assert "error reports" in text and "administrator allows error reports only" in text
+    assert "usage statistics" not in text.lower()
+    dialog.enable_button.click()
+    decision = telemetry.decision()
+    assert decision.enabled and decision.level == "errors"
+    assert telemetry.consent_receipt().level == "errors"
+
+
+def test_nothing_is_asked_under_a_policy_of_off(telemetry_env, telemetry_home):
+    write_policy(telemetry_home, "off")
+    telemetry_env(consent=None)
+    assert not consent_needed()
+    assert ask_consent() is None
+    shell = DesktopShell(fast_intervals())
+    shell.start()
+    try:
+        assert shell.ask_consent() is None
+    finally:
+        shell.shutdown()
+
+
+def test_the_dialog_fits_the_screen_and_its_text_scrolls_to_the_end(telemetry_env, qtbot):
+    telemetry_env(consent=None)
+    telemetry.register_events(PLUGIN_EVENTS)  # a longer notice
+    dialog = open_dialog(qtbot)
+    room = dialog.screen().availableGeometry()  # 800 × 600 offscreen: smaller than 1024 × 700
+    assert dialog.width() <= room.width()
+    assert dialog.height() + WINDOW_FRAME_ALLOWANCE <= room.height()
+    assert dialog.text_area.verticalScrollBar().maximum() > 0  # the notice is longer than the room
+    label = dialog.text_area.widget().findChild(object, "consentText")
+    assert label.height() >= label.heightForWidth(label.width())  # no line is cut off at the end
+    dialog.no_button.click()
+
+
+# -- asking again when more can leave ---------------------------------------------------------
+
+
+def test_a_grown_catalog_asks_again_with_what_is_new(telemetry_env, qtbot):
+    telemetry_env(consent=True)
+    assert not consent_needed()
+    telemetry.register_events(PLUGIN_EVENTS)
+    assert consent_needed()
+    assert telemetry.decision().decided_by == "review"  # paused until the answer
+    dialog = open_dialog(qtbot)
+    assert dialog.windowTitle() == REASK_TITLE
+    assert dialog.changes == telemetry.consent_changes_notice() != ""
+    assert "plugin_used" in dialog.changes and "A plug-in ran." in dialog.changes
+    assert dialog.text().endswith(telemetry.consent_notice())  # the whole notice follows what changed
+    dialog.enable_button.click()
+    decision = telemetry.decision()
+    assert decision.enabled and decision.decided_by == "user"
+    assert not consent_needed()
+    receipt = telemetry.consent_receipt()
+    assert receipt.via == "dialog" and "event:plugin_used" in receipt.scope
+    telemetry.track_event("plugin_used", {"n_items": 3})
+    assert "plugin_used" in [e.name for e in stored_events()]
+
+
+def test_no_thanks_when_asked_again_turns_sharing_off(telemetry_env, qtbot):
+    telemetry_env(consent=True)
+    telemetry.register_events(PLUGIN_EVENTS)
+    dialog = open_dialog(qtbot)
+    qtbot.keyClick(dialog, Qt.Key_Escape)  # Esc means No Thanks here too
+    assert dialog.agreed is False
+    assert not telemetry.is_enabled() and telemetry.decision().decided_by == "user"
+    assert telemetry.client_id() is None  # opting out deletes the anonymous id
+    assert not consent_needed()
+
+
+def test_the_desktop_asks_again_at_start(telemetry_env, qtbot):
+    telemetry_env(consent=True)
+    telemetry.register_events(PLUGIN_EVENTS)
+    shell = DesktopShell(fast_intervals())
+    shell.start()
+    try:
+        seen = []
+        answer_when_shown("enable_button", seen)
+        assert shell.ask_consent() is True
+        title, text = seen[0]
+        assert title == REASK_TITLE and "plugin_used" in text
+        assert telemetry.is_enabled() and not consent_needed()
+    finally:
+        shell.shutdown()

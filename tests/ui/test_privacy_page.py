@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+from tests.ui.conftest import PLUGIN_EVENTS, answer_when_shown, write_policy
 from tit_app import telemetry
 from tit_app.telemetry import api
-from tit_app.telemetry.model import Delivery, PendingEvent
+from tit_app.telemetry.model import DROP_CAUSES, Delivery, PendingEvent
 from tit_app.telemetry.testing import stored_events
-from tit_app.ui.privacy.catalog_view import CatalogModel
-from tit_app.ui.privacy.event_models import PendingEventsModel, SentEventsModel
+from tit_app.ui.delivery.snapshot import Destination, SendSchedule, take_snapshot
+from tit_app.ui.privacy.catalog_view import CatalogModel, CatalogView
+from tit_app.ui.privacy.event_models import LossesModel, PendingEventsModel, SentEventsModel
+from tit_app.ui.privacy.page import NO_ID, NO_ID_TIP, PrivacyPage
 from tit_app.ui.privacy.payload_preview import NO_DESTINATION
-from tit_app.ui.privacy.page import PrivacyPage
-from tit_app.ui.settings_dialog import SettingsDialog
-from tit_app.ui.delivery.snapshot import Destination, TelemetrySnapshot, take_snapshot
 from tit_app.ui.privacy.summary_model import UsageSummaryModel
+from tit_app.ui.settings_dialog import SettingsDialog
+from tit_app.ui.status_item import TelemetryStatusItem
 
 
 def record_some_events() -> None:
@@ -51,13 +54,12 @@ def test_pending_table_model_passes_the_model_tester(telemetry_env, qtmodelteste
     retrying = PendingEvent(snapshot.pending[0].event,
                             (Delivery("json", "pending", 2, snapshot.taken_at + 60, "HTTP 503"),))
     model = PendingEventsModel()
-    model.set_snapshot(TelemetrySnapshot(pending=(retrying, *snapshot.pending[1:]),
-                                         destinations=(Destination("json", frozenset({"usage", "errors"})),),
-                                         taken_at=snapshot.taken_at))
+    model.set_snapshot(replace(snapshot, pending=(retrying, *snapshot.pending[1:]),
+                               destinations=(Destination("json", frozenset({"usage", "errors"})),)))
     assert model.rowCount() == 4  # first_run, app_launch, sim_ti start and success
-    assert model.index(0, 4).data() == "2" and model.index(0, 5).data() == "in 60 s"
+    assert model.index(0, 4).data() == "2" and model.index(0, 5).data() == "retry in 60 s"
     qtmodeltester.check(model, force_py=True)
-    for other in (SentEventsModel(), UsageSummaryModel()):
+    for other in (SentEventsModel(), UsageSummaryModel(), LossesModel()):
         other.set_snapshot(snapshot)
         qtmodeltester.check(other, force_py=True)
     qtmodeltester.check(CatalogModel(), force_py=True)
@@ -169,3 +171,178 @@ def test_the_settings_dialog_holds_the_privacy_page(telemetry_env, service_facto
     dialog.show_privacy()
     assert dialog.stack.currentWidget() is dialog.privacy_page
     assert dialog.pages.item(0).text() == "Privacy"
+
+
+def leaves(page: PrivacyPage) -> set[str]:
+    model = page.pending.model
+    return {model.index(row, model.LEAVES).data() for row in range(model.rowCount())}
+
+
+# -- the consent controls under a policy, a pause, and no answer ------------------------------
+
+
+def test_under_an_errors_policy_sharing_can_be_turned_off_and_on_with_the_level_capped(
+        telemetry_env, telemetry_home, service_factory, qtbot):
+    write_policy(telemetry_home, "errors")
+    telemetry_env(consent=True)
+    service = service_factory()
+    page = open_page(qtbot, service)
+    item = TelemetryStatusItem(service)
+    qtbot.addWidget(item)
+    controls = page.controls
+    assert controls.toggle.isEnabled() and controls.toggle.isChecked()
+    assert controls.toggle.text() == "Share anonymous error reports"
+    assert controls.level.isEnabled() and controls.level.currentData() == "errors"
+    usage = controls.level.model().item(controls.level.findData("usage"))
+    assert not usage.isEnabled() and "administrator" in usage.toolTip()  # shown capped, cannot be chosen
+    assert item.text().startswith("Usage statistics: on (errors only) · ")
+
+    controls.toggle.click()
+    assert not telemetry.is_enabled() and telemetry.decision().decided_by == "user"
+    assert controls.toggle.isEnabled() and not controls.toggle.isChecked()
+    assert page.client_id.text() == NO_ID
+    qtbot.waitUntil(lambda: item.text() == "Usage statistics: off", timeout=3000)
+
+    controls.toggle.click()
+    decision = telemetry.decision()
+    assert decision.enabled and decision.level == "errors"
+    receipt = telemetry.consent_receipt()
+    assert receipt.via == "privacy page" and receipt.level == "errors"
+    assert controls.answer.text() == f"Your answer: {receipt.summary()}"
+    assert controls.level.currentData() == "errors" and not usage.isEnabled()
+
+
+def test_under_a_policy_of_off_every_control_is_disabled(telemetry_env, telemetry_home, service_factory, qtbot):
+    write_policy(telemetry_home, "off")
+    telemetry_env(consent=None)
+    page = open_page(qtbot, service_factory())
+    controls = page.controls
+    assert not controls.toggle.isEnabled() and not controls.level.isEnabled() and not controls.preview.isEnabled()
+    assert "administrator" in controls.reason.text()
+
+
+def test_a_paused_yes_is_answered_from_the_page(telemetry_env, service_factory, qtbot):
+    telemetry_env(consent=True)
+    service = service_factory()
+    page = open_page(qtbot, service)
+    item = TelemetryStatusItem(service)
+    qtbot.addWidget(item)
+    assert not page.controls.review_button.isVisible()
+    telemetry.register_events(PLUGIN_EVENTS)
+    qtbot.waitUntil(lambda: page.controls.review_button.isVisible(), timeout=3000)
+    assert item.text() == "Usage statistics: paused (answer needed)"
+    assert page.controls.reason.text().startswith("Paused")
+    answer_when_shown("enable_button")
+    page.controls.review_button.click()
+    assert telemetry.decision().enabled and telemetry.consent_receipt().via == "dialog"
+    assert not page.controls.review_button.isVisible() and page.controls.toggle.isChecked()
+    qtbot.waitUntil(lambda: item.text().startswith("Usage statistics: on · "), timeout=3000)
+
+
+def test_before_any_answer_there_is_no_id_and_no_receipt(telemetry_env, service_factory, qtbot):
+    telemetry_env(consent=None)
+    page = open_page(qtbot, service_factory())
+    assert page.controls.answer.text() == "No answer recorded yet"
+    assert page.client_id.text() == NO_ID
+    assert not page.reset_button.isEnabled() and page.reset_button.toolTip() == NO_ID_TIP
+    page.controls.toggle.click()  # answering yes on the page makes an id and a receipt
+    assert telemetry.client_id() is not None and page.client_id.text() == telemetry.client_id()
+    assert page.reset_button.isEnabled()
+    assert page.controls.answer.text() == f"Your answer: {telemetry.consent_receipt().summary()}"
+
+
+def test_a_no_is_shown_with_its_receipt(telemetry_env, service_factory, qtbot):
+    telemetry_env(consent=False)
+    page = open_page(qtbot, service_factory())
+    receipt = telemetry.consent_receipt()
+    assert receipt.level == "off"
+    assert page.controls.answer.text() == f"Your answer: {receipt.summary()}"
+    assert page.client_id.text() == NO_ID and not page.reset_button.isEnabled()
+
+
+# -- drops and the receipt -----------------------------------------------------------------------
+
+
+def test_the_receipt_and_every_drop_cause_are_shown_with_their_counts(telemetry_env, service_factory, qtbot,
+                                                                      monkeypatch):
+    monkeypatch.delenv("TIT_TELEMETRY_STRICT")  # so an undeclared event is counted as a drop, not raised
+    telemetry_env(consent=True)
+    telemetry.track_event("no_such_event")  # dropped as "invalid" when stored
+    record_some_events()
+    page = open_page(qtbot, service_factory())
+    wait_for_rows(qtbot, page, 4)
+    combo = page.controls.level
+    combo.setCurrentIndex(combo.findData("errors"))
+    combo.activated.emit(combo.currentIndex())  # lowering the level drops the 4 waiting usage events
+    qtbot.waitUntil(lambda: page.tabs.tabText(2) == "Dropped (5)", timeout=3000)
+    model = page.losses_model
+    shown = {model.index(r, 0).data(): (model.index(r, 1).data(), model.index(r, 2).data())
+             for r in range(model.rowCount())}
+    assert list(shown) == list(DROP_CAUSES)  # every cause, also those at 0
+    assert shown == {cause: (str(count), meaning) for cause, count, meaning in telemetry.loss_report()}
+    assert shown["invalid"][0] == "1" and shown["level_lowered"][0] == "4"
+    assert all(count == "0" for cause, (count, _) in shown.items() if cause not in ("invalid", "level_lowered"))
+    receipt = telemetry.consent_receipt()
+    assert receipt.level == "errors" and receipt.via == "privacy page"
+    assert page.controls.answer.text() == f"Your answer: {receipt.summary()}"
+
+
+# -- when each event leaves ------------------------------------------------------------------
+
+
+def test_an_event_leaves_with_the_first_round_after_it_may():
+    rounds = SendSchedule(next_at=100.0, interval_s=30.0)  # rounds at 100, 130, 160 …
+    assert rounds.first_round_from(90.0) == 100.0
+    assert rounds.first_round_from(100.0) == 100.0
+    assert rounds.first_round_from(101.0) == 130.0
+    assert rounds.first_round_from(160.0) == 160.0
+    assert SendSchedule().first_round_from(90.0) is None  # no timer runs
+
+
+def test_without_a_destination_events_stay_here(telemetry_env, service_factory, qtbot):
+    page = page_with_events(telemetry_env, service_factory, qtbot)
+    assert leaves(page) == {"no destination: stays here"}
+    assert not page.pending.send_button.isEnabled()
+
+
+def test_after_enable_events_wait_for_the_review_time_unless_sent_now(telemetry_env, service_factory, qtbot,
+                                                                       http_collector):
+    collector, url = http_collector
+    telemetry_env(consent=True, env={"TIT_JSON_ENDPOINT": url}, review_delay_s=60.0)
+    record_some_events()
+    service = service_factory()
+    page = open_page(qtbot, service)
+    wait_for_rows(qtbot, page, 4)
+    assert all(text.startswith("after the review time, in ") for text in leaves(page))
+    assert page.pending.send_button.isEnabled()  # Send now does not wait for the review time
+    with qtbot.waitSignal(service.send_finished, timeout=10_000):
+        page.pending.send_button.click()
+    qtbot.waitUntil(lambda: len(collector.event_names()) == 4, timeout=5000)
+
+
+def test_once_the_review_time_is_over_events_leave_with_the_next_round(telemetry_env, service_factory, qtbot):
+    page = page_with_events(telemetry_env, service_factory, qtbot, env={"TIT_JSON_ENDPOINT": "http://127.0.0.1:9/x"})
+    assert all(text.startswith("next send in ") for text in leaves(page))
+
+
+# -- what we collect ---------------------------------------------------------------------------
+
+
+def test_what_we_collect_shows_the_notice_and_every_event(telemetry_env, service_factory, qtbot):
+    telemetry_env(consent=True)
+    page = open_page(qtbot, service_factory())
+    text = page.notice_view.toPlainText()
+    assert text.startswith("Help improve tit_app")
+    assert page.notice_view.notice == telemetry.consent_notice()
+    assert "Every event, in detail" in text
+    assert all(name in text for name in telemetry.event_catalog().events)
+
+
+def test_the_level_note_is_generated_from_the_catalog(telemetry_env, qtbot):
+    telemetry_env(consent=None)
+    view = CatalogView()
+    qtbot.addWidget(view)
+    note = view.findChild(object, "levelNote").text()
+    catalog = telemetry.event_catalog()
+    assert all(name in note for name in catalog.system_params)
+    assert all(spec.name in note for spec in catalog.events.values() if spec.error_status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import fast_intervals
+from tests.ui.conftest import fast_intervals, run_cli
 from tit_app import telemetry
 from tit_app.telemetry import api
 from tit_app.ui.privacy.page import PrivacyPage
@@ -88,3 +88,57 @@ def test_quitting_does_not_wait_for_a_slow_server(telemetry_env, service_factory
     assert service.is_running()  # shutdown returned while the request was still in flight
     qtbot.waitUntil(lambda: not service.is_running(), timeout=10_000)  # then the thread ends on its own
     assert api.engine().store.pending_count() == 0
+
+
+def test_preview_only_keeps_events_here_until_it_is_switched_off(telemetry_env, service_factory, http_collector,
+                                                                 qtbot):
+    collector, url = http_collector
+    telemetry_env(consent=True, env={"TIT_JSON_ENDPOINT": url})
+    service = service_factory()
+    page = PrivacyPage(service)
+    item = TelemetryStatusItem(service)
+    for widget in (page, item):
+        qtbot.addWidget(widget)
+    page.controls.preview.click()
+    assert telemetry.preview_only()
+    telemetry.track_event("app_launch")
+    with telemetry.track_operation("sim_ti", plane="axial", grid_size=64):
+        pass
+    qtbot.waitUntil(lambda: page.pending.model.rowCount() == 4, timeout=5000)  # recorded and listed
+    model = page.pending.model
+    assert {model.index(r, model.LEAVES).data() for r in range(4)} == {"kept here (preview)"}
+    assert not page.pending.send_button.isEnabled()
+    assert "Preview only" in page.pending.send_button.toolTip()
+    assert item.text() == "Usage statistics: preview only · 4 pending"
+    with qtbot.waitSignal(service.send_finished, timeout=10_000):
+        service.send_now()  # even a round asked for directly sends nothing
+    assert collector.requests_started == 0
+    assert api.engine().store.pending_count() == 4
+
+    page.controls.preview.click()
+    assert not telemetry.preview_only() and page.pending.send_button.isEnabled()
+    with qtbot.waitSignal(service.send_finished, timeout=10_000):
+        page.pending.send_button.click()
+    qtbot.waitUntil(lambda: len(collector.event_names()) == 4, timeout=5000)
+    assert sorted(collector.event_names()) == ["app_launch", "first_run", "sim_ti", "sim_ti"]
+
+
+def test_a_change_made_by_another_process_shows_within_a_second(telemetry_env, service_factory, qtbot):
+    telemetry_env(consent=True)
+    service = service_factory()
+    page = PrivacyPage(service)
+    item = TelemetryStatusItem(service)
+    for widget in (page, item):
+        qtbot.addWidget(widget)
+    assert page.controls.toggle.isChecked() and item.text().startswith("Usage statistics: on")
+
+    run_cli("preview", "on")
+    qtbot.waitUntil(lambda: page.controls.preview.isChecked(), timeout=3000)
+    qtbot.waitUntil(lambda: item.text().startswith("Usage statistics: preview only"), timeout=3000)
+
+    run_cli("disable")
+    qtbot.waitUntil(lambda: not page.controls.toggle.isChecked(), timeout=3000)
+    qtbot.waitUntil(lambda: item.text() == "Usage statistics: off", timeout=3000)
+    assert page.controls.reason.text() == telemetry.decision().reason
+    qtbot.waitUntil(lambda: page.client_id.text() == "none yet", timeout=3000)
+    assert not page.reset_button.isEnabled()

@@ -122,10 +122,10 @@ def status() -> Status:
 def hold_text(hold) -> str:
     """A `sending_hold()` in words, for `status` and the Privacy page ("" when nothing holds events)."""
     if hold.reason == "preview":
-        return "preview only: events stay on this computer until you switch it off"
+        return "preview only: usage and error events stay on this computer until you switch it off"
     if hold.reason == "review":
         left = max(0, int(hold.until - time.time()))
-        return f"review time after Enable: nothing leaves for another {left} s"
+        return f"review time after Enable: usage and error events wait another {left} s"
     return ""
 
 

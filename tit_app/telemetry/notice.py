@@ -76,6 +76,15 @@ def _recipient_lines(recipients: list[Recipient], bounds) -> list[str]:
     return lines + ["", IP_CAVEAT]
 
 
+def _receivers_in_brief(recipients: list[Recipient]) -> str:
+    """One sentence for the first paragraph, so nobody has to scroll to see who receives the data."""
+    if not recipients:
+        return "In this copy of tit_app no destination is set up, so they would stay on this computer."
+    names = ", ".join(dict.fromkeys(r.organisation or f"an unnamed operator at {r.host or 'an unknown host'}"
+                                    for r in recipients))
+    return f"They go to: {names} (details below)."
+
+
 KIND_WORDS = {"ga4": "Google Analytics 4", "otlp": "an OpenTelemetry collector",
               "sentry": "a GlitchTip/Sentry server (error reports only)", "json": "a JSON endpoint"}
 
@@ -91,7 +100,8 @@ def consent_markdown(catalog, ceiling: str | None, recipients: list[Recipient]) 
         "### Help improve tit_app", "",
         f"tit_app can send {what} to its maintainers. They show which features are used and where the app "
         "fails, so the maintainers know what to fix first."
-        + (" Your administrator allows error reports only." if level == "errors" else ""), "",
+        + (" Your administrator allows error reports only." if level == "errors" else "")
+        + " " + _receivers_in_brief(recipients), "",
         "**What would be sent**", "",
         "- **Events:** " + ", ".join(spec.name for spec in specs)
         + (" (for operations, only the runs that fail)" if level == "errors" else ""),

@@ -34,10 +34,6 @@ def style_sheet() -> str:
     return resource_text("style.qss").replace("@ICONS@", ICONS.as_posix())
 
 
-def consent_text() -> str:
-    return resource_text("consent.md")
-
-
 def icon(name: str) -> QIcon:
     """An action icon from resources/icons/<name>.svg (blank when missing)."""
     path = ICONS / f"{name}.svg"

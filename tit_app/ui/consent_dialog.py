@@ -1,8 +1,14 @@
-"""The first-run consent dialog (registered as the core's `consent_prompt_gui()` by `register()`).
+"""The consent dialog (registered as the core's `consent_prompt_gui()` by `register()`).
+
+Its text is the notice the core generates for this installation (`telemetry.consent_notice()`):
+what can leave at the most the policy allows, who receives it, and when. When a "yes"
+no longer covers what can leave (`telemetry.consent_changes()`), the same dialog asks
+again and says first what is new.
 
 Two equal buttons and no default: Enter must not mean yes. Esc and closing the window
-mean No Thanks. The answer is saved at once; if the save fails the engine keeps the
-answer for this session and `saved` tells the caller to say so (without another modal box).
+mean No Thanks. The answer is saved at once, with a receipt saying it was given here; if
+the save fails the engine keeps the answer for this session and `saved` tells the caller
+to say so (without another modal box).
 """
 
 from __future__ import annotations
@@ -10,36 +16,63 @@ from __future__ import annotations
 import logging
 
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout
+from PyQt5.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tit_app import telemetry
 from tit_app.ui import assets
 from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.qt_app import application
-from tit_app.ui.widgets import svg_logo
+from tit_app.ui.widgets import WINDOW_FRAME_ALLOWANCE, svg_logo
 
 log = logging.getLogger(__name__)
 
-TITLE = "tit_app — Usage Data"
-TEXT_WIDTH = 470
+# Like every window's title, they end in the app's name, which X11 would otherwise append.
+TITLE = "Usage Data — tit_app"
+REASK_TITLE = "What is shared has changed — tit_app"
+TEXT_WIDTH = 540
+TEXT_GUTTER = 8  # between the text and the scroll bar
+# Taller notices scroll: with the buttons, the dialog then fits a 1024×700 screen.
+TEXT_MAX_HEIGHT = 440
+TEXT_MIN_HEIGHT = 160
+# An amber note, so what changed stands apart from the notice below it.
+CHANGES_STYLE = ("QLabel#consentChanges { background: #fff8e6; border: 1px solid #f1d9a6; "
+                 "border-radius: 6px; padding: 8px 12px; }")
 
 
 def consent_needed() -> bool:
-    """True while nobody has answered and the answer is the user's to give."""
+    """True while the question is open (never answered, or asked again) and the answer is the user's to give."""
     try:
-        return not telemetry.consent_asked() and telemetry.decision().user_can_change
+        return telemetry.consent_needed()
     except Exception:  # a broken config means we cannot ask sensibly; telemetry stays off
         log.exception("could not read the consent state")
         return False
 
 
 def save_answer(agreed: bool) -> bool:
-    """Save the choice; False when it could only be kept for this session."""
+    """Save the choice with a receipt saying the dialog took it; False when it is kept for this session only."""
     try:
-        return telemetry.set_enabled(agreed)
+        return telemetry.set_enabled(agreed, via="dialog")
     except Exception:
         log.exception("could not save the consent answer")
         return False
+
+
+def _read(generate, what: str) -> str:
+    try:
+        return generate()
+    except Exception:  # the dialog still asks, with what it could read
+        log.exception("could not generate the %s", what)
+        return ""
 
 
 class ConsentDialog(QDialog):
@@ -47,8 +80,10 @@ class ConsentDialog(QDialog):
         super().__init__(parent)
         self.agreed: bool | None = None
         self.saved = True
+        self.changes = _read(telemetry.consent_changes_notice, "list of changes")  # "" unless asking again
+        self.notice = _read(telemetry.consent_notice, "consent notice")
         self.setObjectName("consentDialog")
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(REASK_TITLE if self.changes else TITLE)
         self.setWindowIcon(assets.app_icon())
         self.setWindowFlag(Qt.WindowContextHelpButtonHint, False)
         self.setModal(True)
@@ -58,28 +93,63 @@ class ConsentDialog(QDialog):
         layout.setSizeConstraint(QLayout.SetFixedSize)  # sized by its text; nothing to gain by resizing
         layout.addLayout(self._build_body())
         layout.addLayout(self._build_buttons())
+        self._fit_to_screen()
         self.details_button.setFocus(Qt.OtherFocusReason)  # focus on neither answer
 
+    def text(self) -> str:
+        """Everything the dialog says, as Markdown: what changed (when asking again), then the notice."""
+        return self.changes + self.notice
+
     def _build_body(self) -> QHBoxLayout:
-        logo = svg_logo(56)
-        text = QLabel(assets.consent_text())
-        text.setObjectName("consentText")
-        text.setTextFormat(Qt.MarkdownText)
-        text.setWordWrap(True)
-        text.setFixedWidth(TEXT_WIDTH)  # a fixed width gives word-wrapped text a reliable height
-        text.setAccessibleName("What usage data tit_app would share")
+        self.text_area = self._build_text_area()
         self.details_button = _plain_button("What exactly is sent?", "linkButton")
         self.details_button.setCursor(Qt.PointingHandCursor)
         self.details_button.clicked.connect(lambda: show_catalog(self))
         column = QVBoxLayout()
         column.setSpacing(6)
-        column.addWidget(text)
+        column.addWidget(self.text_area)
         column.addWidget(self.details_button, 0, Qt.AlignLeft)
         body = QHBoxLayout()
         body.setSpacing(20)
-        body.addWidget(logo, 0, Qt.AlignTop)
+        body.addWidget(svg_logo(56), 0, Qt.AlignTop)
         body.addLayout(column, 1)
         return body
+
+    def _build_text_area(self) -> QScrollArea:
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, TEXT_GUTTER, 4)
+        column.setSpacing(12)
+        if self.changes:
+            changes = _markdown_label(self.changes, "consentChanges", "What tit_app can send now that it could not before")
+            changes.setStyleSheet(CHANGES_STYLE)
+            column.addWidget(changes)
+        column.addWidget(_markdown_label(self.notice, "consentText", "What tit_app would share"))
+        column.addStretch(1)
+        area = QScrollArea()
+        area.setObjectName("consentScroll")
+        area.setFrameShape(QFrame.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        area.setWidgetResizable(True)
+        area.setWidget(content)
+        content.setAutoFillBackground(False)  # setWidget turned it on; the dialog's background shows through
+        area.viewport().setAutoFillBackground(False)
+        bar = area.verticalScrollBar()
+        bar.ensurePolished()  # its width comes from the style sheet
+        area.setFixedWidth(TEXT_WIDTH + TEXT_GUTTER + bar.sizeHint().width())
+        # The labels fill the viewport, so their height is asked for at the width they are drawn at.
+        area.setFixedHeight(min(content.heightForWidth(TEXT_WIDTH + TEXT_GUTTER), TEXT_MAX_HEIGHT))
+        return area
+
+    def _fit_to_screen(self) -> None:
+        """Shorten the text area (it scrolls) until the whole dialog fits on the screen it opens on."""
+        screen = self.screen()  # the parent's screen, or the primary one before the dialog is shown
+        if screen is None:
+            return
+        around_text = self.sizeHint().height() - self.text_area.height()
+        room = screen.availableGeometry().height() - WINDOW_FRAME_ALLOWANCE - around_text
+        if room < self.text_area.height():
+            self.text_area.setFixedHeight(max(TEXT_MIN_HEIGHT, room))
 
     def _build_buttons(self) -> QHBoxLayout:
         self.no_button = _plain_button("No Thanks", "noThanksButton")
@@ -105,6 +175,15 @@ class ConsentDialog(QDialog):
         self._answer(False)
 
 
+def _markdown_label(text: str, name: str, accessible_name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.MarkdownText)
+    label.setWordWrap(True)
+    label.setAccessibleName(accessible_name)
+    return label
+
+
 def _plain_button(text: str, name: str) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName(name)
@@ -115,7 +194,7 @@ def _plain_button(text: str, name: str) -> QPushButton:
 
 
 def ask_consent(parent=None) -> bool | None:
-    """Show the dialog modally if the question is still open; returns the answer or None."""
+    """Show the dialog modally if the question is open; returns the answer or None."""
     if not consent_needed():
         return None
     application()  # the core may ask before any window exists

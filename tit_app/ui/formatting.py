@@ -14,10 +14,10 @@ def clock_time(epoch_s: float, now: float | None = None) -> str:
 
 
 def relative_future(epoch_s: float, now: float) -> str:
-    """When a retry is due, in words a person reads at a glance."""
+    """How long until `epoch_s`, in words a person reads at a glance ('in 12 s', 'in 3 min')."""
     seconds = epoch_s - now
-    if seconds <= 0:
-        return "next send"
+    if seconds < 1:
+        return "now"
     if seconds < 90:
         return f"in {int(seconds)} s"
     if seconds < 90 * 60:

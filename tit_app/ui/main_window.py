@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
     def open_privacy(self) -> SettingsDialog:
         if self.settings_dialog is None:
             self.settings_dialog = SettingsDialog(self.service, self)
-            self.settings_dialog.privacy_page.controls.choice_saved.connect(lambda *_: self.status_item.refresh())
+            controls = self.settings_dialog.privacy_page.controls
+            controls.choice_saved.connect(lambda *_: self.status_item.refresh())
+            controls.preview_saved.connect(lambda *_: self.status_item.refresh())
         self.settings_dialog.show_privacy()
         return self.settings_dialog
 

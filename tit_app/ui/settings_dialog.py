@@ -18,6 +18,10 @@ from PyQt5.QtWidgets import (
 
 from tit_app.ui import assets
 from tit_app.ui.privacy.page import PrivacyPage
+from tit_app.ui.widgets import resize_to_fit
+
+
+PREFERRED_SIZE = (1000, 740)  # smaller where the screen is
 
 
 class SettingsDialog(QDialog):
@@ -48,7 +52,7 @@ class SettingsDialog(QDialog):
         layout.setContentsMargins(16, 16, 16, 12)
         layout.addLayout(body, 1)
         layout.addWidget(buttons)
-        self.resize(1000, 740)
+        resize_to_fit(self, *PREFERRED_SIZE)
 
     def _add_page(self, title: str, icon_name: str, page) -> None:
         self.pages.addItem(QListWidgetItem(assets.icon(icon_name), title))

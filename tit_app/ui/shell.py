@@ -2,7 +2,9 @@
 
 start: interface "gui", the GUI's delivery driver attached before anything is tracked (so
 the headless thread never starts here), the SendWorker running. Then the consent
-question if it is still open, then app_launch and the main window. Quit: app_close,
+question if it is open (never answered, or asked again because more can leave than the
+user agreed to; never under a policy of "off" or a kill switch), then app_launch and the
+main window. Quit: app_close,
 cancel running operations, and a telemetry shutdown that spends about a second at most.
 """
 
@@ -42,7 +44,7 @@ class DesktopShell(QObject):
         self.service.start()  # attaches itself as the driver: no headless thread in the GUI
 
     def ask_consent(self) -> bool | None:
-        """The first-run dialog, once, while the question is open and the user's to answer."""
+        """The consent dialog, while the question is open and the user's to answer (it may be asking again)."""
         if not consent_needed():
             return None
         dialog = ConsentDialog()

@@ -1,27 +1,41 @@
-"""The status-bar item 'Usage statistics: on · 3 pending'; clicking it opens Settings → Privacy."""
+"""The status-bar item 'Usage statistics: on · 3 pending'; clicking it opens Settings → Privacy.
+
+It shows the consent state each snapshot carries, so a change made anywhere (the Privacy
+page, the consent dialog, `tit-app telemetry` in another process) shows within a second.
+"""
 
 from __future__ import annotations
-
-import logging
 
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QToolButton
 
 from tit_app import telemetry
 from tit_app.ui import assets
+from tit_app.ui.consent_state import ConsentState, read_consent_state
 from tit_app.ui.delivery.snapshot import TelemetrySnapshot
 
-log = logging.getLogger(__name__)
+UNAVAILABLE = "Usage statistics are unavailable."
+OFF_BECAUSE = {"environment": " (environment)", "policy": " (administrator)"}
 
 
-def status_text(enabled: bool, decided_by: str, pending: int) -> str:
-    if enabled:
-        return f"Usage statistics: on · {pending} pending"
-    if decided_by == "environment":
-        return "Usage statistics: off (environment)"
-    if decided_by == "policy":
-        return "Usage statistics: off (administrator)"
-    return "Usage statistics: off"
+def status_text(state: ConsentState | None, pending: int) -> str:
+    if state is None:
+        return "Usage statistics: unavailable"
+    decision = state.decision
+    if decision.enabled:
+        what = "preview only" if state.preview else "on (errors only)" if decision.level == "errors" else "on"
+        return f"Usage statistics: {what} · {pending} pending"
+    if state.paused_for_answer:
+        return "Usage statistics: paused (answer needed)"
+    return f"Usage statistics: off{OFF_BECAUSE.get(decision.decided_by, '')}"
+
+
+def status_tooltip(state: ConsentState | None) -> str:
+    lines = [state.decision.reason if state is not None else UNAVAILABLE]
+    if state is not None and state.decision.enabled and state.hold.reason:
+        held = telemetry.hold_text(state.hold)
+        lines.append(held[:1].upper() + held[1:] + ".")
+    return "\n".join(lines + ["Click to open Settings → Privacy."])
 
 
 class TelemetryStatusItem(QToolButton):
@@ -32,22 +46,24 @@ class TelemetryStatusItem(QToolButton):
         self.setCursor(Qt.PointingHandCursor)
         self.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         self.setIcon(assets.icon("privacy"))
+        self.state: ConsentState | None = None
         self._pending = service.snapshot.pending_total
         service.pending_changed.connect(self.set_snapshot)
         self.refresh()
 
     def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
         self._pending = snapshot.pending_total
-        self.refresh()
+        if snapshot.consent is not None and snapshot.consent.is_newer_than(self.state):
+            self.state = snapshot.consent
+        self._show()
 
     def refresh(self) -> None:
-        try:
-            decision = telemetry.decision()
-            enabled, decided_by, reason = decision.enabled, decision.decided_by, decision.reason
-        except Exception:
-            log.exception("could not read the telemetry decision")
-            enabled, decided_by, reason = False, "error", "Usage statistics are unavailable."
-        text = status_text(enabled, decided_by, self._pending)
+        """Read the consent state now (after a change made in this window)."""
+        self.state = read_consent_state()
+        self._show()
+
+    def _show(self) -> None:
+        text = status_text(self.state, self._pending)
         self.setText(text)
         self.setAccessibleName(f"{text}. Open privacy settings")
-        self.setToolTip(f"{reason}\nClick to open Settings → Privacy.")
+        self.setToolTip(status_tooltip(self.state))

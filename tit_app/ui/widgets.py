@@ -84,3 +84,17 @@ def svg_logo(size: int) -> QLabel:
     label.setPixmap(pixmap)
     label.setAccessibleName("tit_app")
     return label
+
+
+# Room for the title bar and frame the window manager adds, which Qt cannot measure before showing.
+WINDOW_FRAME_ALLOWANCE = 48
+
+
+def resize_to_fit(window: QWidget, width: int, height: int) -> None:
+    """Resize to `width` × `height`, or less where the screen is smaller (a 1024×700 laptop, say)."""
+    screen = window.screen()  # the parent's screen, or the primary one before the window is shown
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, room.width() - 16)
+        height = min(height, room.height() - WINDOW_FRAME_ALLOWANCE)
+    window.resize(width, height)

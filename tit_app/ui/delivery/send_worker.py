@@ -2,19 +2,23 @@
 
 Its timers are created in the worker thread (in `start`), so every persist and send
 runs there and the GUI thread never waits for SQLite or the network. It reports by
-signal only: `pending_changed(snapshot)` after anything changed the store.
+signal only: `pending_changed(snapshot)` after anything changed the store or the consent
+state (the engine notifies on both, also for a change made by another process). Each
+snapshot carries when the send timer fires next, so the Privacy page can say when each
+event will leave.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import time
 from dataclasses import dataclass
 
 from PyQt5.QtCore import QObject, Qt, QThread, QTimer, pyqtSignal, pyqtSlot
 
 from tit_app import telemetry
-from tit_app.ui.delivery.snapshot import take_snapshot
+from tit_app.ui.delivery.snapshot import SendSchedule, take_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +87,18 @@ class SendWorker(QObject):
     def refresh(self) -> None:
         self._refresh_queued = False
         try:
-            snapshot = take_snapshot()
+            snapshot = take_snapshot(self._schedule())
         except Exception:  # a broken store shows as a stale table, never as a crash
             log.exception("telemetry snapshot failed")
             return
         self.pending_changed.emit(snapshot)
+
+    def _schedule(self) -> SendSchedule:
+        """When the timer starts the next round; after the first one, rounds come every `send_ms`."""
+        timer = self._send_timer
+        if timer is None or not timer.isActive():
+            return SendSchedule()
+        return SendSchedule(time.time() + max(0, timer.remainingTime()) / 1000, self._intervals.send_ms / 1000)
 
     @pyqtSlot()
     def persist(self) -> None:

@@ -1,7 +1,9 @@
 """One consistent picture of the local telemetry data, taken on the SendWorker's thread.
 
 The Privacy page and the status bar only ever read a snapshot: no SQLite query (and no
-keyring look-up when exporters load) happens on the GUI thread while painting.
+keyring look-up when exporters load) happens on the GUI thread while painting. It also
+carries the consent state, read fresh each time, so a change made by another process
+shows with the next snapshot (the engine notifies the worker when it sees one).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from tit_app import telemetry
+from tit_app.ui.consent_state import ConsentState, read_consent_state
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,23 @@ class Destination:
 
 
 @dataclass(frozen=True)
+class SendSchedule:
+    """When the SendWorker's timer starts its next send round, and how often it does after that."""
+
+    next_at: float = 0.0  # epoch seconds; 0: no timer runs (nothing is sent on its own)
+    interval_s: float = 0.0
+
+    def first_round_from(self, moment: float) -> float | None:
+        """The first round at or after `moment` (epoch seconds), or None without a timer."""
+        if self.next_at <= 0:
+            return None
+        if moment <= self.next_at or self.interval_s <= 0:
+            return max(moment, self.next_at)
+        rounds_later = -(-(moment - self.next_at) // self.interval_s)  # rounded up
+        return self.next_at + rounds_later * self.interval_s
+
+
+@dataclass(frozen=True)
 class TelemetrySnapshot:
     pending: tuple = ()  # model.PendingEvent, newest first
     history: tuple = ()  # model.HistoryEntry, newest first
@@ -33,15 +53,23 @@ class TelemetrySnapshot:
     exporters: tuple = ()  # for payload previews; built where the keyring may be touched
     summary: tuple = ()  # telemetry.summary.OperationSummary rows
     problems: tuple[str, ...] = ()  # configuration errors, each naming its setting
+    consent: ConsentState | None = None  # None: not read yet, or unreadable
+    losses: tuple[tuple[str, int, str], ...] = ()  # (cause, count, what it means) for every drop cause
+    notice: str = ""  # the consent notice as it reads now (Markdown)
+    schedule: SendSchedule = SendSchedule()
     taken_at: float = 0.0
+
+    @property
+    def dropped_total(self) -> int:
+        return sum(count for _cause, count, _about in self.losses)
 
 
 EMPTY = TelemetrySnapshot()
 
 
-def take_snapshot() -> TelemetrySnapshot:
-    """Read the store and the destinations; call this off the GUI thread."""
-    pending = tuple(telemetry.pending(limit=PENDING_LIMIT))
+def take_snapshot(schedule: SendSchedule = SendSchedule()) -> TelemetrySnapshot:
+    """Read the store, the destinations and the consent state; call this off the GUI thread."""
+    pending = tuple(telemetry.pending(limit=PENDING_LIMIT))  # first: it stores what is buffered
     history = tuple(telemetry.history(limit=HISTORY_LIMIT))
     exporters = tuple(_exporters())
     return TelemetrySnapshot(
@@ -52,6 +80,10 @@ def take_snapshot() -> TelemetrySnapshot:
         exporters=exporters,
         summary=tuple(telemetry.operation_summary()),  # every run, not just the first 1000
         problems=tuple(_problems()),
+        consent=read_consent_state(),
+        losses=tuple(_losses()),
+        notice=_notice(),
+        schedule=schedule,
         taken_at=time.time(),
     )
 
@@ -71,3 +103,18 @@ def _problems() -> list[str]:
         log.exception("telemetry configuration problems could not be listed")
         return []
 
+
+def _losses() -> list[tuple[str, int, str]]:
+    try:
+        return list(telemetry.loss_report())
+    except Exception:
+        log.exception("telemetry drop counts could not be read")
+        return []
+
+
+def _notice() -> str:
+    try:
+        return telemetry.consent_notice()
+    except Exception:
+        log.exception("the consent notice could not be generated")
+        return ""

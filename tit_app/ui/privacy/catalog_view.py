@@ -1,14 +1,16 @@
-"""'What we collect': the event catalog as a table, in a dialog or embedded in a page.
+"""'What we collect': the consent notice and the event catalog, in a dialog or embedded in a page.
 
-Generated from `telemetry.event_catalog()`, the same data the pipeline validates against, so the
-documentation cannot drift from what is actually recorded.
+Generated from `telemetry.consent_notice()` and `telemetry.event_catalog()`, the same data
+the pipeline validates against, so what the window says cannot drift from what is recorded.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from html import escape
 
 from PyQt5.QtCore import Qt
+from PyQt5.QtGui import QTextCursor
 from PyQt5.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,15 +24,12 @@ from PyQt5.QtWidgets import (
 
 from tit_app import telemetry
 from tit_app.ui.table_model import RowsTableModel
+from tit_app.ui.widgets import resize_to_fit
 
 LEVEL_LABELS = {"errors": "Errors", "usage": "Usage"}
 PARAMS_WIDTH = 280
-LEVEL_NOTE = (
-    "<b>Errors</b> events are shared at both settings; <b>Usage</b> events only with "
-    "<i>Usage and errors</i>. A failed operation counts as an error. Every event also "
-    "carries the app, Python and OS versions and whether the app runs as a window or "
-    "on the command line."
-)
+MUTED = "color:#5f6b78"
+DIALOG_SIZE = (980, 700)  # smaller where the screen is
 
 
 def _catalog(catalog=None):
@@ -61,35 +60,63 @@ class CatalogModel(RowsTableModel):
         return f"<ul style='margin:0'>{rows}</ul>"
 
 
+def _codes(names) -> str:
+    return ", ".join(f"<code>{escape(name)}</code>" for name in names)
+
+
+def level_note(catalog=None) -> str:
+    """How levels work and what every event carries, from the catalog (HTML)."""
+    catalog = _catalog(catalog)
+    counted_as_errors = defaultdict(list)  # status value -> usage events for which it means an error
+    for spec in catalog.events.values():
+        if spec.level == "usage" and spec.error_status:
+            counted_as_errors[spec.error_status].append(spec.name)
+    parts = ["<b>Errors</b> events are shared at both settings; <b>Usage</b> events only with "
+             "<i>Usage and errors</i>."]
+    parts += [f"{_codes(names)} count as errors when their <code>status</code> is <code>{escape(status)}</code>."
+              for status, names in counted_as_errors.items()]
+    parts.append(f"Every event also carries {_codes(catalog.system_params)}, and the identifiers the consent "
+                 "notice lists.")
+    return " ".join(parts)
+
+
 def never_collected_html(catalog=None) -> str:
     catalog = _catalog(catalog)
     items = "".join(f"<li>{escape(item)}</li>" for item in catalog.never_collected)
     return f"<b>Never collected</b><ul style='margin-top:4px'>{items}</ul>"
 
 
-def catalog_html(catalog=None) -> str:
-    """The whole catalog as a readable page: each event, its level, what it means and carries."""
-    catalog = _catalog(catalog)
-    parts = [f"<p>{LEVEL_NOTE}</p>"]
-    for spec in catalog.events.values():
-        params = ", ".join(f"<code>{escape(p)}</code>" for p in spec.params)
-        carries = f"<br><span style='color:#5f6b78'>Carries: {params}</span>" if params else ""
+def events_html(catalog=None) -> str:
+    """Each event, its level, what it means and what it carries."""
+    parts = []
+    for spec in _catalog(catalog).events.values():
+        carries = f"<br><span style='{MUTED}'>Carries: {_codes(spec.params)}</span>" if spec.params else ""
         parts.append(f"<p style='margin:8px 0'><b><code>{escape(spec.name)}</code></b> "
-                     f"<span style='color:#5f6b78'>· {LEVEL_LABELS.get(spec.level, spec.level)}</span><br>"
+                     f"<span style='{MUTED}'>· {LEVEL_LABELS.get(spec.level, spec.level)}</span><br>"
                      f"{escape(spec.description)}{carries}</p>")
-    parts.append(never_collected_html(catalog))
     return "".join(parts)
 
 
-class CatalogSummary(QTextBrowser):
-    """The catalog as text, for the Privacy page (the table is in Help → What we collect…)."""
+class NoticeView(QTextBrowser):
+    """The Privacy page's "What we collect": the consent notice, then every event in detail."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("catalogSummary")
         self.setAccessibleName("What tit_app collects")
         self.setOpenLinks(False)
-        self.setHtml(catalog_html())
+        self.notice = None
+
+    def show_notice(self, notice: str) -> None:
+        """Show `notice` (Markdown) and the catalog below it; nothing happens when it has not changed."""
+        if notice == self.notice:
+            return
+        self.notice = notice
+        self.setMarkdown(notice)
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.End)
+        cursor.insertHtml(f"<h3>Every event, in detail</h3><p>{level_note()}</p>{events_html()}")
+        self.moveCursor(QTextCursor.Start)
 
 
 class CatalogView(QWidget):
@@ -113,7 +140,8 @@ class CatalogView(QWidget):
         header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # rows follow the wrapping
         self.table.setShowGrid(False)
-        note = QLabel(LEVEL_NOTE)
+        note = QLabel(level_note())
+        note.setObjectName("levelNote")
         note.setWordWrap(True)
         never = QLabel(never_collected_html())
         never.setWordWrap(True)
@@ -136,7 +164,7 @@ class CatalogDialog(QDialog):
         layout.addWidget(self.view)
         layout.addWidget(buttons)
         buttons.button(QDialogButtonBox.Close).setFocus()
-        self.resize(980, 700)
+        resize_to_fit(self, *DIALOG_SIZE)
 
 
 def show_catalog(parent=None) -> CatalogDialog:

@@ -1,4 +1,4 @@
-"""Table models over a TelemetrySnapshot: the Pending queue and the Sent history.
+"""Table models over a TelemetrySnapshot: the Pending queue, the Sent history, the drop counters.
 
 They only ever read the snapshot they were given; `data()` never touches SQLite. A new
 snapshot resets the model (the page restores the selection by event id).
@@ -7,9 +7,11 @@ snapshot resets the model (the page restores the selection by event id).
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
+from PyQt5.QtGui import QFont
 
-from tit_app.ui.formatting import clock_time, relative_future
+from tit_app.ui.formatting import clock_time
 from tit_app.ui.delivery.snapshot import EMPTY, TelemetrySnapshot
+from tit_app.ui.privacy.leave_time import leave_text, targets
 from tit_app.ui.table_model import RowsTableModel
 
 EVENT_ID_ROLE = Qt.UserRole + 1
@@ -35,8 +37,24 @@ class SnapshotTableModel(RowsTableModel):
 
 
 class PendingEventsModel(SnapshotTableModel):
-    HEADERS = ("Time", "Event", "Status", "Destinations", "Attempts", "Next try")
+    HEADERS = ("Time", "Event", "Status", "Destinations", "Attempts", "Leaves")
     NUMERIC_COLUMNS = frozenset({4})
+    LEAVES = 5
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.now = 0.0  # the clock "Leaves" counts down from: the snapshot's time, then each tick
+
+    def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
+        self.now = snapshot.taken_at
+        super().set_snapshot(snapshot)
+
+    def tick(self, now: float) -> None:
+        """Count "Leaves" down to `now` without a new snapshot (the page ticks once a second)."""
+        self.now = now
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, self.LEAVES), self.index(self.rowCount() - 1, self.LEAVES),
+                                  [Qt.DisplayRole])
 
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         return snapshot.pending
@@ -56,28 +74,14 @@ class PendingEventsModel(SnapshotTableModel):
             return self._destinations_text(item)
         if column == 4:
             return str(max((d.attempts for d in item.deliveries), default=0))
-        return self._next_try(item)
-
-    def _targets(self, item) -> list[str]:
-        """Destinations this event is queued for: configured ones accepting its level."""
-        return [d.name for d in self.snapshot.destinations if item.event.level in d.levels]
+        return leave_text(item, self.snapshot, self.now)
 
     def _destinations_text(self, item) -> str:
-        targets = self._targets(item)
-        if not targets:
+        names = targets(item, self.snapshot)
+        if not names:
             return "none configured" if not self.snapshot.destinations else "none for this level"
-        done = self._done(item)
-        return ", ".join(f"{name} ✓" if name in done else name for name in targets)
-
-    def _next_try(self, item) -> str:
-        done = self._done(item)
-        waiting = {d.destination: d.next_attempt for d in item.deliveries if d.state == "pending"}
-        due = [waiting.get(name, 0.0) for name in self._targets(item) if name not in done]
-        return relative_future(min(due), self.snapshot.taken_at) if due else "—"
-
-    @staticmethod
-    def _done(item) -> set[str]:
-        return {d.destination for d in item.deliveries if d.state == "done"}
+        done = {d.destination for d in item.deliveries if d.state == "done"}
+        return ", ".join(f"{name} ✓" if name in done else name for name in names)
 
     def cell_tooltip(self, item, column: int) -> str | None:
         errors = [f"{d.destination}: {d.last_error}" for d in item.deliveries if d.last_error]
@@ -104,3 +108,27 @@ class SentEventsModel(SnapshotTableModel):
 
     def cell_tooltip(self, item, column: int) -> str | None:
         return item.detail or None
+
+
+class LossesModel(RowsTableModel):
+    """Every drop cause with its count and what it means (`telemetry.loss_report()`, via the snapshot)."""
+
+    HEADERS = ("Cause", "Dropped", "What it means")
+    NUMERIC_COLUMNS = frozenset({1})
+
+    def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
+        self.set_rows(snapshot.losses)
+
+    def cell_text(self, item, column: int) -> str:
+        cause, count, meaning = item
+        return (cause, str(count), meaning)[column]
+
+    def cell_tooltip(self, item, column: int) -> str | None:
+        return item[2]  # the whole explanation, when the column is too narrow for it
+
+    def cell_data(self, item, column: int, role: int):
+        if role == Qt.FontRole and item[1] > 0 and column < 2:  # the causes that did drop something stand out
+            bold = QFont()
+            bold.setBold(True)
+            return bold
+        return None

@@ -1,27 +1,44 @@
-"""Settings → Privacy: the choice, the queue, the history, the id, and what is collected.
+"""Settings → Privacy: the choice, the queue, the history, the drops, the id, and what is collected.
 
 Everything shown comes from the SendWorker's snapshots (`pending_changed`), so the page
-stays live while events are recorded and sent, and never reads SQLite while painting.
+stays live while events are recorded and sent, follows a change made by another process
+(the `tit-app telemetry` command, say) within a second, and never reads SQLite while
+painting. Right after a change made on the page itself, the page reads the consent state
+once more, so the change shows before the next snapshot.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from tit_app import telemetry
-from tit_app.ui.privacy.catalog_view import CatalogSummary
-from tit_app.ui.privacy.consent_controls import ConsentControls
-from tit_app.ui.privacy.event_models import SentEventsModel
-from tit_app.ui.privacy.pending_panel import PendingPanel
+from tit_app.ui.consent_state import ConsentState
 from tit_app.ui.delivery.snapshot import TelemetrySnapshot
+from tit_app.ui.privacy.catalog_view import NoticeView
+from tit_app.ui.privacy.consent_controls import ConsentControls
+from tit_app.ui.privacy.event_models import LossesModel, SentEventsModel
+from tit_app.ui.privacy.pending_panel import PendingPanel
 from tit_app.ui.privacy.summary_model import UsageSummaryModel
 from tit_app.ui.widgets import hint_label, make_button, make_table
 
 log = logging.getLogger(__name__)
+
+NO_ID = "none yet"
+RESET_TIP = ("Use a new anonymous id from now on. The events waiting to be sent are deleted, the old id is "
+             "removed from the history on this computer, and destinations that take them are asked to delete "
+             "what they hold under it.")
+NO_ID_TIP = "There is no anonymous id while sharing is off, so there is nothing to reset."
+RESET_DONE = "A new anonymous id is used from now on; the events that were waiting were deleted."
+NOT_SAVED = "Your choice could not be saved; it applies until you quit."
+LOSSES_NOTE = ("Events telemetry had to drop, by cause, since its queue on this computer was created. While "
+               "sharing is on, new counts also go to your destinations in the telemetry_health event, at most "
+               "every six hours.")
+TABS = ("Pending", "Sent", "Dropped", "Your usage", "What we collect")
 
 
 class PrivacyPage(QWidget):
@@ -33,16 +50,15 @@ class PrivacyPage(QWidget):
         self.pending = PendingPanel(service)
         self.sent_model = SentEventsModel(self)
         self.sent_table = make_table(self.sent_model, "Events already sent or dropped")
+        self.losses_model = LossesModel(self)
+        self.losses_table = make_table(self.losses_model, "Events dropped, by cause", stretch_column=2)
         self.summary_model = UsageSummaryModel(self)
         self.summary_table = make_table(self.summary_model, "Your usage by operation", stretch_column=0)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("privacyTabs")
-        self.tabs.addTab(self.pending, "Pending")
-        self.tabs.addTab(_padded(self.sent_table), "Sent")
-        self.tabs.addTab(_padded(self.summary_table, _summary_note()), "Your usage")
-        self.tabs.addTab(_padded(CatalogSummary()), "What we collect")
+        self.notice_view = NoticeView()
+        self.tabs = self._build_tabs()
         self.client_id = QLabel()
         self.client_id.setObjectName("clientIdLabel")
+        self.client_id.setAccessibleName("Anonymous id")
         self.client_id.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.message = hint_label()
         self.message.hide()
@@ -56,10 +72,20 @@ class PrivacyPage(QWidget):
         layout.addLayout(self._identity_row())
         layout.addWidget(self.message)
         self.controls.choice_saved.connect(self._choice_saved)
+        self.controls.preview_saved.connect(self._preview_saved)
         self.reset_button.clicked.connect(self.reset_id)
         self.export_button.clicked.connect(self._ask_export)
         service.pending_changed.connect(self.set_snapshot)
         self.set_snapshot(service.snapshot)
+
+    def _build_tabs(self) -> QTabWidget:
+        tabs = QTabWidget()
+        tabs.setObjectName("privacyTabs")
+        pages = (self.pending, _padded(self.sent_table), _padded(self.losses_table, hint_label(LOSSES_NOTE)),
+                 _padded(self.summary_table, _summary_note()), _padded(self.notice_view))
+        for page, title in zip(pages, TABS):
+            tabs.addTab(page, title)
+        return tabs
 
     def _identity_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -71,26 +97,42 @@ class PrivacyPage(QWidget):
         return row
 
     def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
-        self.controls.refresh()  # a kill switch may have appeared in the environment
+        if snapshot.consent is not None:
+            self.controls.show_state(snapshot.consent)  # ignored when older than what the controls show
+        # The whole page goes by the newest consent state: a snapshot taken before a click here is not.
+        snapshot = replace(snapshot, consent=self.controls.state or snapshot.consent)
         self.pending.set_snapshot(snapshot)
         self.sent_model.set_snapshot(snapshot)
+        self.losses_model.set_snapshot(snapshot)
         self.summary_model.set_snapshot(snapshot)
+        if snapshot.notice:
+            self.notice_view.show_notice(snapshot.notice)
         self.tabs.setTabText(0, f"Pending ({snapshot.pending_total})")
         self.tabs.setTabText(1, f"Sent ({len(snapshot.history)})")
-        self._show_client_id()
+        self.tabs.setTabText(2, f"Dropped ({snapshot.dropped_total})")
+        self._show_identity(self.controls.state)
 
-    def _show_client_id(self) -> None:
-        try:
-            self.client_id.setText(telemetry.client_id())
-        except Exception:
-            self.client_id.setText("—")
+    def _show_identity(self, state: ConsentState | None) -> None:
+        client_id = state.client_id if state is not None else None
+        self.client_id.setText(client_id or NO_ID)
+        self.reset_button.setEnabled(client_id is not None)
+        self.reset_button.setToolTip(RESET_TIP if client_id is not None else NO_ID_TIP)
+
+    def _show_own_change(self) -> None:
+        """After a change made here: show it everywhere on the page now, and ask for a fresh snapshot."""
+        self.pending.show_consent(self.controls.state)
+        self._show_identity(self.controls.state)
+        self._service.refresh()
 
     def _choice_saved(self, enabled: bool, saved: bool) -> None:
         if not enabled:
             self.pending.clear()  # opting out purged the queue; show it at once
-        self._show_client_id()
-        self._service.refresh()
-        self.show_message("" if saved else "Your choice could not be saved; it applies until you quit.")
+        self._show_own_change()
+        self.show_message("" if saved else NOT_SAVED)
+
+    def _preview_saved(self, _on: bool, saved: bool) -> None:
+        self._show_own_change()
+        self.show_message("" if saved else NOT_SAVED)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -98,12 +140,17 @@ class PrivacyPage(QWidget):
 
     def reset_id(self) -> None:
         try:
-            telemetry.reset_client_id()
-            self.show_message("A new anonymous id is used from now on.")
+            new_id = telemetry.reset_client_id()
         except Exception:
             log.exception("could not reset the anonymous id")
+            new_id = None
             self.show_message("The anonymous id could not be reset.")
-        self._show_client_id()
+        else:
+            self.show_message(RESET_DONE if new_id else NO_ID_TIP)
+        if new_id:
+            self.pending.clear()  # the reset deleted the waiting events; the next snapshot confirms it
+        self.controls.refresh()
+        self._show_own_change()
 
     def _ask_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -1,19 +1,23 @@
-"""The Pending tab: the queue, the exact payload of the selected event, and its buttons.
+"""The Pending tab: the queue, when each event leaves, the exact payload of the selected one, and its buttons.
 
 The Privacy page hands it every snapshot (`set_snapshot`); the model keeps the current one.
+While the tab is on screen a one-second tick counts the "Leaves" column down, from the
+snapshot alone.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import time
 from dataclasses import replace
 
-from PyQt5.QtCore import Qt
+from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from tit_app import telemetry
 from tit_app.ui.privacy.event_models import EVENT_ID_ROLE, PendingEventsModel
+from tit_app.ui.privacy.leave_time import may_leave_now
 from tit_app.ui.privacy.payload_preview import preview_text
 from tit_app.ui.delivery.snapshot import TelemetrySnapshot
 from tit_app.ui.widgets import code_view, hint_label, make_button, make_table
@@ -21,6 +25,12 @@ from tit_app.ui.widgets import code_view, hint_label, make_button, make_table
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "Select an event to see exactly what each destination will receive."
+SEND_TIP = ("Send the waiting events now, without waiting for the next round or for the review time "
+            "after Enable")
+NOTHING_WAITING = "Nothing is waiting to be sent."
+PREVIEW_HOLDS = "Preview only: nothing is sent until you clear “Keep events on this computer”."
+NOTHING_MAY_LEAVE = "None of the waiting events can be sent now; the Leaves column says why."
+TICK_MS = 1000
 
 
 class PendingPanel(QWidget):
@@ -37,6 +47,9 @@ class PendingPanel(QWidget):
         self.delete_button = make_button("Delete selected", "delete", "Delete the selected events")
         self.delete_all_button = make_button("Delete all", "delete-all", "Delete every pending event")
         self.destinations = hint_label()
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(lambda: self.model.tick(time.time()))
         self._build_layout()
         self.table.selectionModel().selectionChanged.connect(self._show_preview)
         self.indent.toggled.connect(self._show_preview)
@@ -85,6 +98,15 @@ class PendingPanel(QWidget):
         self._update_buttons()
         self._show_preview()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.model.tick(time.time())
+        self._tick.start()
+
+    def hideEvent(self, event) -> None:
+        self._tick.stop()  # nothing to count while nobody looks
+        super().hideEvent(event)
+
     def _restore_selection(self, event_ids: set[str]) -> None:
         selection = self.table.selectionModel()
         for row in range(self.model.rowCount()):
@@ -99,8 +121,18 @@ class PendingPanel(QWidget):
         has_rows = self.model.rowCount() > 0
         self.delete_all_button.setEnabled(has_rows)
         self.delete_button.setEnabled(bool(self.selected_ids()))
-        can_send = has_rows and telemetry.is_enabled() and bool(self.model.snapshot.destinations)
-        self.send_button.setEnabled(can_send and not self._sending)
+        blocked = self._send_blocked_by()
+        self.send_button.setEnabled(not blocked and not self._sending)
+        self.send_button.setToolTip(blocked or SEND_TIP)
+
+    def _send_blocked_by(self) -> str:
+        """Why Send now would send nothing ("" when it would send something)."""
+        snapshot = self.model.snapshot
+        if not snapshot.pending:
+            return NOTHING_WAITING
+        if any(may_leave_now(item, snapshot) for item in snapshot.pending):
+            return ""
+        return PREVIEW_HOLDS if snapshot.consent is not None and snapshot.consent.preview else NOTHING_MAY_LEAVE
 
     def _show_preview(self, *_) -> None:
         self._update_buttons()
@@ -113,6 +145,11 @@ class PendingPanel(QWidget):
     def clear(self) -> None:
         """Empty the table at once (after opt-out); the next snapshot confirms it."""
         self.set_snapshot(replace(self.model.snapshot, pending=(), pending_total=0))
+
+    def show_consent(self, state) -> None:
+        """Use a consent state read just now (after a change on the page) until the next snapshot."""
+        if state is not None:
+            self.set_snapshot(replace(self.model.snapshot, consent=state))
 
     # -- actions -------------------------------------------------------------------------
 
