@@ -100,6 +100,10 @@ def status() -> Status:
     for extra in (store.problem, eng.config_store.last_error):
         if extra:
             problems.append(extra)
+    waiting, why = eng.unwritten()
+    if waiting:
+        problems.append(f"{waiting} event(s) wait in memory because the queue cannot be written ({why}); "
+                        "they are stored as soon as it can")
     receipt = eng.receipt()
     return Status(
         enabled=decision.enabled,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,17 @@ TYPES = ("str", "enum", "int", "float", "bool")
 MAX_PARAMS_PER_EVENT = 25 - 2
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _shown(value: Any) -> str:
+    """The start of a value for an error message; a value whose repr fails (or recurses) is not shown."""
+    try:
+        return f"{reprlib.repr(value):.40}"
+    except Exception:
+        return "(unprintable)"
+
+
 class CatalogError(ValueError):
     """The catalog itself is malformed; the message names the event and field."""
 
@@ -52,13 +64,22 @@ class Param:
     values: tuple[str, ...] = ()
 
     def coerce(self, value: Any) -> Any:
-        """Return the value as stored, or raise InvalidEvent."""
+        """Return the value as stored, or raise InvalidEvent (also for values that misbehave)."""
+        try:
+            return self._coerced(value)
+        except InvalidEvent:
+            raise
+        except Exception as exc:  # an __eq__ that raises, a float too large to convert
+            raise InvalidEvent(f"parameter {self.name!r} got a value that cannot be used ({type(exc).__name__})") from None
+
+    def _coerced(self, value: Any) -> Any:
         if self.type == "bool":
             if isinstance(value, bool):
                 return value
         elif self.type == "int":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
+            # Destinations take 64-bit integers (OTLP, JSON readers); a larger one is refused alone.
+            if isinstance(value, int) and not isinstance(value, bool) and INT64_MIN <= value <= INT64_MAX:
+                return int(value)
         elif self.type == "float":
             if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
                 return float(value)
@@ -67,7 +88,7 @@ class Param:
                 return value
         elif isinstance(value, str):
             return value if len(value) <= self.max_length else value[: self.max_length - 1] + "…"
-        raise InvalidEvent(f"parameter {self.name!r} expects {self._expected()}, got {type(value).__name__} {value!r:.40}")
+        raise InvalidEvent(f"parameter {self.name!r} expects {self._expected()}, got {type(value).__name__} {_shown(value)}")
 
     def _expected(self) -> str:
         return f"one of {list(self.values)}" if self.type == "enum" else f"a {self.type}"

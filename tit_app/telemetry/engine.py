@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 import time
 import uuid
+import weakref
 from collections import Counter, deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from tit_app import paths
 
@@ -31,6 +33,7 @@ from .config import ConfigStore, TelemetryConfig, config_path, new_client_id
 from .consent import Policy, load_policy
 from .filewatch import FileWatch
 from .model import DELETION, RawEvent, deletion_request
+from .problems import ProblemLog
 from .receipt import NOTICE_VERSION, Receipt
 from .receipt import from_mapping as receipt_from
 from .store import NoStore
@@ -53,7 +56,8 @@ class Hold:
 
 
 class Engine:
-    MAX_BUFFER = 10_000
+    MAX_BUFFER = 10_000  # events waiting in memory; more are dropped and counted as buffer_full
+    WAKE_AT = MAX_BUFFER // 4
 
     def __init__(self, config_store: ConfigStore | None = None, catalog: Catalog | None = None,
                  scrubber: Callable[[str], str] | None = None, review_delay_s: float = REVIEW_DELAY_S) -> None:
@@ -80,27 +84,37 @@ class Engine:
         self._accepting: bool | None = None  # consent without the env switches; None = not known yet
         self._next_look = 0.0  # monotonic time of the next look while off (see record)
         self._closed = False
+        self._persist_lock = threading.Lock()
+        self._unwritten: list = []  # enriched events the store could not take yet
+        self._problems_seen = ProblemLog(log)
+        self._forked = False  # True in a forked child: see _after_fork
+        _ENGINES.add(self)
         self.interface = "cli"
         self.driver = None  # the headless thread, or a driver handed over by attach_driver()
         self.external_driver = False  # True: someone else drives persist/send; never start the thread
 
     # -- the caller's side -----------------------------------------------------------------
 
-    def record(self, name: str, params: dict | None, blocking: bool = False, frames: tuple = ()) -> bool:
+    def record(self, name: str, params: Mapping | None, blocking: bool = False, frames: tuple = ()) -> bool:
         if self._accepting is False and not self._turned_on_elsewhere():
             return False
         if envflags.active_kill_switch():
             return False
         if self._strict:
             self.catalog.validate(name, params)  # raises ValueError where the mistake is
+        if not isinstance(name, str) or not (params is None or isinstance(params, Mapping)):
+            self._unbuffered["invalid"] += 1  # counted, so tracked = stored + dropped still adds up
+            return False
         if len(self._buffer) >= self.MAX_BUFFER:
             self._unbuffered["buffer_full"] += 1
             return False
         self._buffer.append(RawEvent(time.time(), name, dict(params) if params else None, self.interface, frames))
-        if blocking:
-            self.persist()
+        if blocking or self._forked:
+            self.persist()  # a forked worker may be killed without warning: store at once
         elif self.driver is None and not self.external_driver:
             self._start_driver()
+        elif len(self._buffer) == self.WAKE_AT:
+            getattr(self.driver, "wake", _nothing)()  # a burst: persist now rather than at the next tick
         return True
 
     def _turned_on_elsewhere(self) -> bool:
@@ -379,22 +393,49 @@ class Engine:
     # -- the worker's side -----------------------------------------------------------------
 
     def persist(self) -> int:
-        """Drain the buffer into the store. Without consent everything buffered is discarded."""
-        decision = self.decision()  # first: a change it finds applies to everything buffered
-        raws = self._drain()
-        if not decision.enabled:
-            self._unbuffered.clear()
+        """Drain the buffer into the store. Without consent everything buffered is discarded.
+
+        One persist at a time (`_persist_lock`): at exit, `shutdown` waits for a persist in
+        flight instead of losing the events it had taken. When the store cannot be written,
+        the events wait in memory (bounded, the excess counted) and are tried again next time.
+        """
+        with self._persist_lock:
+            decision = self.decision()  # first: a change it finds applies to everything buffered
+            raws = self._drain()
+            if not decision.enabled:
+                self._unbuffered.clear()
+                self._unwritten.clear()
+                return 0
+            if not raws and not self._unbuffered and not self._unwritten:
+                return 0
+            batch = self.enricher.build(raws, self.config().client_id, decision.level)
+            return self._write(self._unwritten + batch.events, batch.drops + self._take_unbuffered())
+
+    def _write(self, events: list, drops: Counter) -> int:
+        try:
+            store = self.store
+            store.add(events)
+            for cause, count in drops.items():
+                store.count_drop(cause, count)
+        except Exception as exc:  # full, read-only or locked: keep them and try again later
+            self._keep_unwritten(events, drops, exc)
             return 0
-        if not raws and not self._unbuffered:
-            return 0
-        batch = self.enricher.build(raws, self.config().client_id, decision.level)
-        store = self.store
-        store.add(batch.events)
-        for cause, count in (batch.drops + self._take_unbuffered()).items():
-            store.count_drop(cause, count)
-        if batch.events:
+        self._unwritten = []
+        self._problems_seen.recovered("storing events")
+        if events:
             self.notify()
-        return len(batch.events)
+        return len(events)
+
+    def _keep_unwritten(self, events: list, drops: Counter, exc: Exception) -> None:
+        self._problems_seen.report("storing events", exc)
+        self._unwritten = events[:self.MAX_BUFFER]
+        self._unbuffered.update(drops)
+        if len(events) > self.MAX_BUFFER:
+            self._unbuffered["store_unavailable"] += len(events) - self.MAX_BUFFER
+
+    def unwritten(self) -> tuple[int, str | None]:
+        """How many events wait in memory because the store could not take them, and why."""
+        return len(self._unwritten), self._problems_seen.current("storing events")
 
     def _drain(self) -> list[RawEvent]:
         items = []
@@ -533,11 +574,44 @@ class Engine:
         for exporter in self._exporters or ():
             _close_quietly(exporter)
 
+    def adopt_after_fork(self) -> None:
+        """Start afresh in a forked child; see `_after_fork_in_child`."""
+        self._state_lock, self._init_lock, self._persist_lock = threading.RLock(), threading.RLock(), threading.Lock()
+        self._inherited = (self._store, self._exporters)  # kept, never used or closed: they are the parent's
+        self._store = self._exporters = self._enricher = None
+        self.driver, self.external_driver = None, False
+        self._buffer.clear()
+        self._unwritten = []
+        self._unbuffered = Counter()
+        self._forked = True
+
     def close(self) -> None:
         """Close the store; the engine is being replaced (tests, a throwaway home)."""
         self._closed = True
         if self._store is not None:
             self._store.close()
+
+
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (multiprocessing workers) gets engines of its own.
+
+    Threads do not survive fork and an SQLite connection must not be shared with the
+    parent: each engine forgets its driver, connection and exporters, drops the parent's
+    buffered events (the parent stores those), and stores every event at once, since a
+    worker may be ended without running any exit handler.
+    """
+    for engine in list(_ENGINES):
+        engine.adopt_after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _load_exporters() -> tuple[list, list]:

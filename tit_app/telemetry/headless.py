@@ -1,8 +1,10 @@
 """The headless driver: one daemon thread persisting and sending (docs/architecture.md, "The life of an event") outside the GUI.
 
-It persists the buffer every 250 ms and sends every 30 s. At interpreter exit it stops,
-persists what is left and spends at most about a second sending; whatever is not sent
-by then waits in the store for the next run.
+It persists the buffer every 250 ms (at once when a burst fills a quarter of it) and sends
+every 30 s. At interpreter exit it stops, persists what is left (waiting for a persist in
+flight, so no event taken from the buffer is lost) and spends at most EXIT_BUDGET_S
+sending; whatever is not sent by then waits in the store for the next run. A problem that
+repeats every cycle is logged once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import atexit
 import logging
 import threading
 import time
+
+from .problems import ProblemLog
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,8 @@ class BackgroundDriver:
     def __init__(self, engine) -> None:
         self.engine = engine
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._problems = ProblemLog(log)
         self._thread = threading.Thread(target=self._run, name="tit-telemetry", daemon=True)
 
     def start(self) -> "BackgroundDriver":
@@ -33,14 +39,23 @@ class BackgroundDriver:
     def _run(self) -> None:
         next_send = time.monotonic() + FIRST_SEND_AFTER_S
         self._prepare()
-        while not self._stop.wait(PERSIST_EVERY_S):
+        while not self._stop.is_set():
+            self._wake.wait(PERSIST_EVERY_S)
+            self._wake.clear()
+            if self._stop.is_set():
+                return  # shutdown persists what is left, under the same lock
             try:
                 self.engine.persist()
                 if time.monotonic() >= next_send:
                     next_send = time.monotonic() + SEND_EVERY_S
                     self.engine.send()
-            except Exception:  # telemetry trouble is logged, never raised into the app
-                log.exception("telemetry worker step failed")
+                self._problems.recovered("the worker step")
+            except Exception as exc:  # logged once per distinct problem, never raised into the app
+                self._problems.report("the worker step", exc)
+
+    def wake(self) -> None:
+        """Persist now: the buffer is filling faster than one tick drains it."""
+        self._wake.set()
 
     def _prepare(self) -> None:
         """Load the destinations (and the HTTP stack) now, so exiting soon after does not pay for it."""
@@ -52,6 +67,7 @@ class BackgroundDriver:
 
     def stop(self, timeout: float) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             # A send in flight may hold its socket for longer; we do not wait for it.
             self._thread.join(timeout)

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .catalog import Catalog, InvalidEvent
+from .catalog import Catalog
 from .model import RawEvent, StoredEvent
 
 
@@ -48,12 +48,14 @@ class Enricher:
                 continue
             try:
                 clean, event_level = self.catalog.validate(raw.name, params)
-            except InvalidEvent:
+                if level == "errors" and event_level != "errors":
+                    continue  # not a drop: the user chose not to share usage events
+                event = self._stored(raw, clean, event_level, client_id)
+                event.to_json()  # one value that cannot be encoded costs its own event, not the batch
+            except Exception:  # InvalidEvent, or a value whose __eq__, __repr__ or encoding fails
                 batch.drops["invalid"] += 1
                 continue
-            if level == "errors" and event_level != "errors":
-                continue  # not a drop: the user chose not to share usage events
-            batch.events.append(self._stored(raw, clean, event_level, client_id))
+            batch.events.append(event)
         return batch
 
     def _scrubbed(self, params: dict[str, Any] | None) -> dict[str, Any]:
