@@ -1,4 +1,7 @@
-"""Where tit_app keeps its files: platformdirs, or `$TIT_HOME` for tests and portable installs."""
+"""Where tit_app keeps its files: platformdirs, or `$TIT_HOME` for tests and portable installs.
+
+The folders tit_app creates are owner-only (0700) whatever the umask: `private_dir`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import os
 from pathlib import Path
 
 APP_NAME = "tit-app"
+DIR_MODE = 0o700
 
 
 def _home_override() -> Path | None:
@@ -44,3 +48,45 @@ def policy_file() -> Path:
     import platformdirs
 
     return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "policy.toml"
+
+
+def is_app_dir(path: Path) -> bool:
+    """True for the folders that hold only tit_app's own files (config/, data/)."""
+    return Path(path) in (config_dir(), data_dir())
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` and any missing parent as 0700; tighten it too when it is one of our own folders.
+
+    mkdir's mode is masked by the umask (under umask 000 a plain mkdir is world-writable),
+    so every folder made here is chmod-ed afterwards. A folder that already existed is
+    left alone unless it is config/ or data/, which hold nothing but our private files.
+    """
+    path = Path(path)
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:  # another process made it meanwhile (with the same mode), or a file is in the way
+            if not folder.is_dir():
+                raise
+            continue
+        os.chmod(folder, DIR_MODE)
+    if not missing and is_app_dir(path):
+        _tighten(path)
+    return path
+
+
+def _tighten(folder: Path) -> None:
+    """Make an existing folder of ours 0700 (older versions left it to the umask)."""
+    try:
+        info = folder.stat()
+        owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid  # Windows: no owners to compare
+        if info.st_mode & 0o777 != DIR_MODE and info.st_uid == owner:
+            os.chmod(folder, DIR_MODE)
+    except OSError:  # a read-only home: the files are still readable, and nothing new is written
+        pass

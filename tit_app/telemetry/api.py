@@ -112,7 +112,7 @@ def status() -> Status:
         decided_by=decision.decided_by,
         user_can_change=decision.user_can_change,
         client_id=eng.config().client_id,
-        pending=store.pending_count(),
+        pending=store.pending_count() + eng.unwritten()[0],  # those waiting in memory are pending too
         dropped=store.drop_counts(),
         destinations=_destinations(eng, store),
         problems=problems,

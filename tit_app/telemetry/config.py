@@ -4,6 +4,11 @@ The file is `telemetry.json` in the config dir. Writes are atomic and owner-only
 Nothing in a damaged file can turn telemetry on: each bad value falls back to its
 default, and every failure to read or write keeps the state in memory and logs once.
 
+A damaged file (over 1 MB, not UTF-8, not JSON, nested too deeply) reads as the
+defaults, so telemetry is off; `last_error` names the file and the damage once, and
+`repair_needed` makes the engine save the defaults over it, so every command (`status`,
+`enable`, `disable`, `reset-id`) works and leaves a sound file behind.
+
 There is no anonymous id before the user agrees (`client_id` is None): nothing about
 this installation exists to be linked until then. A stored id that is not 32 hex digits
 is noted in `repair_needed`, so the engine replaces it once and saves the file.
@@ -18,7 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from tit_app import paths
-from tit_app.atomicfile import write_private
+from tit_app.atomicfile import FileDamaged, read_settings_text, too_deep, write_private
 from .model import LEVELS
 
 log = logging.getLogger(__name__)
@@ -97,24 +102,29 @@ class ConfigStore:
     def __init__(self) -> None:
         self._memory: TelemetryConfig | None = None
         self._warned = False
-        self.last_error: str | None = None
+        self._save_error: str | None = None
+        self._read_error: str | None = None  # the file is damaged or unreadable (until it reads well again)
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the settings could not be saved or read, naming the file (None when they could)."""
+        return self._save_error or self._read_error
 
     def load(self) -> TelemetryConfig:
         if self._memory is not None:
             return _copy(self._memory)
-        path = config_path()
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = _read(config_path())
         except FileNotFoundError:
+            self._read_error = None
             return TelemetryConfig()
         except OSError as exc:
-            self._fail(f"could not read {FILE_NAME}: {exc.strerror or exc}")
+            self._read_problem(f"could not read {FILE_NAME}: {exc.strerror or exc}")
             return TelemetryConfig()
-        try:
-            raw = json.loads(text)
-        except ValueError:
-            log.warning("%s is not valid JSON; using defaults", FILE_NAME)
-            raw = None
+        except FileDamaged as exc:
+            self._read_problem(f"{FILE_NAME} {exc}, so telemetry is off; it is replaced by the defaults")
+            return TelemetryConfig(repair_needed=True)
+        self._read_error = None
         return from_mapping(raw)
 
     def save(self, cfg: TelemetryConfig) -> bool:
@@ -123,17 +133,40 @@ class ConfigStore:
             write_private(config_path(), json.dumps(to_mapping(cfg), indent=2, sort_keys=True))
         except OSError as exc:
             self._memory = _copy(cfg)
-            self._fail(f"could not save {FILE_NAME}: {exc.strerror or exc}")
+            self._save_error = f"could not save {FILE_NAME}: {exc.strerror or exc}"
+            self._warn(self._save_error)
             return False
         self._memory = None
-        self.last_error = None
+        self._save_error = None
         return True
 
-    def _fail(self, message: str) -> None:
-        self.last_error = message
+    def _read_problem(self, message: str) -> None:
+        if message != self._read_error:  # a damaged file is reported once, not at every reload
+            log.warning("telemetry: %s", message)
+        self._read_error = message
+
+    def _warn(self, message: str) -> None:
         if not self._warned:
             self._warned = True
             log.warning("telemetry: %s; the choice is kept for this session only", message)
+
+
+def _read(path: Path) -> object:
+    """The parsed file; FileDamaged when it cannot be understood at all.
+
+    json raises RecursionError, not ValueError, on deep nesting (1,000 brackets); a
+    structure that parses but nests deeply would break saving it again, so it is damage too.
+    """
+    text = read_settings_text(path)
+    try:
+        raw = json.loads(text)
+    except RecursionError:
+        raise FileDamaged("is nested too deeply") from None
+    except ValueError as exc:
+        raise FileDamaged(f"is not valid JSON ({exc})") from None
+    if too_deep(raw):
+        raise FileDamaged("is nested too deeply")
+    return raw
 
 
 def _copy(cfg: TelemetryConfig) -> TelemetryConfig:

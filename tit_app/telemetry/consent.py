@@ -15,11 +15,13 @@ administrator who wrote one clearly meant to restrict something.
 from __future__ import annotations
 
 import logging
+import reprlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tit_app import paths
+from tit_app.atomicfile import FileDamaged, read_settings_text
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +41,28 @@ NO_POLICY = Policy(ceiling=None)
 
 
 def load_policy(path: Path | None = None) -> Policy:
+    """The administrator's policy; a file that exists but cannot be understood is "off" (fails closed)."""
     path = path or paths.policy_file()
     try:
-        raw = path.read_bytes()
+        text = read_settings_text(path)
     except FileNotFoundError:
         return NO_POLICY
     except OSError as exc:
         return _broken(path, f"cannot be read ({exc.strerror or exc})")
+    except FileDamaged as exc:
+        return _broken(path, str(exc))
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         return _broken(path, f"is not valid TOML ({exc})")
+    except RecursionError:  # tomllib recurses into nested arrays and tables
+        return _broken(path, "is nested too deeply")
     value = data.get("telemetry")
     if value is None:
         return NO_POLICY
     if not isinstance(value, str) or value.strip().lower() not in ALLOWED:
-        return _broken(path, f'sets telemetry = {value!r}; expected "off", "errors" or "usage"')
+        shown = reprlib.repr(value)  # a huge or deeply nested value must not become a huge message
+        return _broken(path, f'sets telemetry = {shown}; expected "off", "errors" or "usage"')
     return Policy(ceiling=value.strip().lower(), source=path)
 
 

@@ -88,6 +88,7 @@ class Engine:
         self._unwritten: list = []  # enriched events the store could not take yet
         self._problems_seen = ProblemLog(log)
         self._forked = False  # True in a forked child: see _after_fork
+        self._owed: set[str] = set()  # queue clean-ups a consent change requires but the store refused
         _ENGINES.add(self)
         self.interface = "cli"
         self.driver = None  # the headless thread, or a driver handed over by attach_driver()
@@ -216,13 +217,32 @@ class Engine:
         if was_on and not decision.enabled:
             self._drain()
             self._unbuffered.clear()
-            self.readable_store().purge()
+            self._unwritten = []
+            self._owed.add("purge")
         if old_id != state[1]:
             self._enricher = None  # a new session and sequence for the new id
-            if self._opened_store():
-                self.store.keep_only_client(state[1])
-        if decision.level == "errors" and old_level != "errors" and self._opened_store():
-            self.store.drop_level("usage", "level_lowered")
+            self._unwritten = [e for e in self._unwritten if e.client_id == state[1]]
+            self._owed.add("other ids")
+        if decision.level == "errors" and old_level != "errors":
+            kept = [e for e in self._unwritten if e.level != "usage"]
+            self._unbuffered["level_lowered"] += len(self._unwritten) - len(kept)
+            self._unwritten = kept
+            self._owed.add("usage")
+        self._settle()
+
+    def _settle(self) -> None:
+        """Clean the queue as the last change requires; a store that cannot be written now owes it till later."""
+        if not self._owed or not self._opened_store():
+            self._owed.clear()
+            return
+        steps = {"purge": lambda s: s.purge(), "other ids": lambda s: s.keep_only_client(self.config().client_id),
+                 "usage": lambda s: s.drop_level("usage", "level_lowered")}
+        for name in list(self._owed):
+            try:
+                steps[name](self.store)
+                self._owed.discard(name)
+            except Exception as exc:  # read-only or full: tried again at the next persist
+                self._problems_seen.report("cleaning the queue", exc)
 
     def consent_changes(self) -> list[str]:
         """What can leave now that the user has not agreed to (empty when nothing), in words.
@@ -308,12 +328,15 @@ class Engine:
         store = self.readable_store()
         if isinstance(store, NoStore):
             return
-        if keep_usage_summary:
-            store.unlink_history()
-        else:
-            store.forget_history()
-        if any(DELETION in e.levels for e in self.exporters()):
-            store.add([deletion_request(old_id, uuid.uuid4().hex, time.time())])
+        try:
+            if keep_usage_summary:
+                store.unlink_history()
+            else:
+                store.forget_history()
+            if any(DELETION in e.levels for e in self.exporters()):
+                store.add([deletion_request(old_id, uuid.uuid4().hex, time.time())])
+        except Exception as exc:  # a read-only or full store: the answer itself is saved; say so
+            self._problems_seen.report("forgetting the old id", exc)
         self.notify()
 
     def set_preview(self, on: bool) -> bool:
@@ -377,7 +400,17 @@ class Engine:
             with self._init_lock:
                 if self._exporters is None:
                     self._exporters, self._problems = _load_exporters()
+                    self._protect_in_shared_queue(self._exporters)
         return self._exporters
+
+    def _protect_in_shared_queue(self, exporters: list) -> None:
+        """Tell the shared queue which destinations this process sends to, before its first round,
+        so another process configured with fewer never removes what these have not received."""
+        if exporters and self._opened_store():
+            try:
+                self.store.remember_destinations({e.name: e.levels for e in exporters})
+            except Exception:
+                log.debug("telemetry destinations could not be recorded in the queue", exc_info=True)
 
     def config_problems(self) -> list:
         self.exporters()
@@ -402,9 +435,10 @@ class Engine:
         with self._persist_lock:
             decision = self.decision()  # first: a change it finds applies to everything buffered
             raws = self._drain()
+            self._settle()
             if not decision.enabled:
                 self._unbuffered.clear()
-                self._unwritten.clear()
+                self._unwritten = []
                 return 0
             if not raws and not self._unbuffered and not self._unwritten:
                 return 0

@@ -2,26 +2,39 @@
 
 Pending events live in `events`; their per-destination state in `deliveries`, created
 lazily when a destination first leases an event (so a destination added later still gets
-what was already consented to). An event leaves the queue once every configured
-destination that accepts its level is done with it. Sent and dropped events go to a
+what was already consented to). Processes sharing the file may be configured with
+different destinations, so every destination any of them used is remembered
+(`known_destinations`): an event leaves the queue only once every known destination that
+accepts its level is done with it, and otherwise only by the store's bounds. A
+destination not seen for `Bounds.max_age_s` is forgotten. Sent and dropped events go to a
 bounded `history` for the Privacy page. Drops are counted by cause in `counters`.
 
-Opening the file, and what happens when that fails, is `database`'s job.
+Opening the file, and telling storage trouble from damage, is `database`'s job. A write
+the file cannot take now (full, read-only, locked) raises `StoreUnavailable` and keeps
+nothing of it; the next write tries again (reopening the file when it had to be opened
+read-only), and `problem` says what is wrong meanwhile.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from .database import open_database
+from . import database
+from .database import BUSY_TIMEOUT_S, StoreUnavailable, open_database
 from .model import DELETION, DROP_CAUSES, Delivery, HistoryEntry, PendingEvent, StoredEvent
 from .summary import OUTCOMES, RunOutcome
+
+__all__ = ["Bounds", "NoStore", "Store", "StoreUnavailable"]
+
+log = logging.getLogger(__name__)
 
 DAY = 86400.0
 
@@ -36,30 +49,99 @@ class Bounds:
 
 
 class Store:
-    def __init__(self, path: Path | None, bounds: Bounds = Bounds()) -> None:
+    def __init__(self, path: Path | None, bounds: Bounds = Bounds(), busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.bounds = bounds
         self._lock = threading.RLock()
-        self._db, self.path, self.problem = open_database(path)
+        self._busy_timeout_s = busy_timeout_s
         self._lease_cursor: dict[str, int] = {}
+        self._owner = uuid.uuid4().hex  # this Store (one per process) in known_destinations
+        self._trouble: str | None = None
+        self._problem: str | None = None
+        self._use(open_database(path, busy_timeout_s))
+
+    def _use(self, opened: database.Opened) -> None:
+        self._db, self.path, self._writable = opened.db, opened.path, opened.writable
+        self._memory_problem = opened.problem if opened.path is None else None
+        self._set_trouble(opened.trouble, opened.problem if opened.path is not None else None)
+
+    def _set_trouble(self, kind: str | None, problem: str | None) -> None:
+        """Remember the store's trouble; log when it starts or changes, not at every retry."""
+        if problem is not None and problem != self._problem:
+            log.warning("telemetry: %s; each write tries the file again", problem)
+        elif problem is None and self._problem is not None:
+            log.info("telemetry: the event store can be written again")
+        self._trouble, self._problem = kind, problem
 
     @property
     def in_memory(self) -> bool:
         return self.path is None
 
+    @property
+    def problem(self) -> str | None:
+        """What keeps events from being saved, in words (None when nothing does)."""
+        return self._problem or self._memory_problem
+
+    @property
+    def trouble(self) -> str | None:
+        """The kind of the problem (`database.FULL`, `READ_ONLY`, `LOCKED`, `DAMAGED`, `IO`), or None."""
+        return self._trouble
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction; storage trouble becomes StoreUnavailable with nothing kept."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._reopen_if_needed()
             try:
-                yield self._db
-            except BaseException:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            except (sqlite3.DatabaseError, OSError) as exc:
+                unavailable = self._unavailable(exc)
+                if unavailable is None:
+                    raise  # not storage trouble: a bug, shown as it is
+                raise unavailable from exc
+            self._set_trouble(None, None)
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back (a full disk does): then there is nothing to undo.
+        if self._db.in_transaction:
+            try:
                 self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+            except sqlite3.Error:
+                pass
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable | None:
+        """StoreUnavailable for storage trouble (remembered for `problem`); None for anything else."""
+        kind = database.classify(exc)
+        if kind is None:
+            return None
+        kind = database.refine(kind, self.path)
+        self._set_trouble(kind, database.WORDS[kind])
+        return StoreUnavailable(kind, self._problem)
+
+    def _reopen_if_needed(self) -> None:
+        """A file opened read-only, or found damaged, is opened again before each write until it works."""
+        if self.path is None or (self._writable and self._trouble != database.DAMAGED):
+            return
+        opened = open_database(self.path, self._busy_timeout_s)
+        self._db.close()
+        self._use(opened)
+        if not self._writable:
+            raise StoreUnavailable(self._trouble, self._problem)
 
     def _read(self, sql: str, args: Iterable = ()) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, tuple(args)).fetchall()
+            try:
+                return self._db.execute(sql, tuple(args)).fetchall()
+            except (sqlite3.DatabaseError, OSError) as exc:
+                unavailable = self._unavailable(exc)
+                if unavailable is None:
+                    raise
+                raise unavailable from exc
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -102,9 +184,17 @@ class Store:
             )
 
     def purge(self) -> int:
-        """Delete every pending event except deletion requests (they carry out an opt-out)."""
+        """Delete every pending event except deletion requests (they carry out an opt-out).
+
+        Moved-aside damaged copies hold events too, so they go as well.
+        """
+        self.remove_damaged_copies()
         with self._write() as db:
             return db.execute("DELETE FROM events WHERE level != ?", (DELETION,)).rowcount
+
+    def remove_damaged_copies(self) -> int:
+        """Delete every moved-aside copy of this store's file (`.corrupt-*`), whatever its age (opt-out)."""
+        return 0 if self.path is None else database.remove_damaged_copies(self.path, older_than_s=None)
 
     def keep_only_client(self, client_id: str | None) -> int:
         """Delete pending events of any other anonymous id (after a rotation), deletion requests aside."""
@@ -224,6 +314,7 @@ class Store:
         after = self._lease_cursor.get(destination, 0) if resume else 0
         args = {"dest": destination, "now": now, "limit": limit, "after": after, **level_names}
         with self._write() as db:
+            self._remember(db, {destination: levels}, now)
             picked, total = [], 0
             for row_id, body, size in db.execute(sql, args).fetchall():
                 if picked and total + size > max_bytes:
@@ -314,23 +405,47 @@ class Store:
                 (destination, until),
             )
 
-    def finalize(self, accepting: Mapping[str, Iterable[str]]) -> int:
-        """Remove events that every destination accepting their level is done with."""
-        conditions, args = [], []
-        for destination, levels in accepting.items():
-            levels = tuple(levels)
-            conditions.append(
-                f"(e.level NOT IN ({in_list(levels)}) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event = e.id "
-                "AND d.destination = ? AND d.state = 'done'))"
-            )
-            args += [*levels, destination]
-        if not conditions:
-            return 0
-        wanted = " OR ".join(f"e.level IN ({in_list(tuple(lv))})" for lv in accepting.values())
-        args += [lv for levels in accepting.values() for lv in levels]
+    def finalize(self, accepting: Mapping[str, Iterable[str]], now: float | None = None) -> int:
+        """Remove events that every known destination accepting their level is done with.
+
+        `accepting` is this process's destinations now: they replace what this Store noted
+        before (a destination removed from its configuration no longer holds events back),
+        and join those every other process sharing the file noted within `max_age_s`. An
+        event waits for all of them; one that no known destination takes waits too.
+        """
+        now = time.time() if now is None else now
         with self._write() as db:
-            sql = f"DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE {' AND '.join(conditions)} AND ({wanted}))"
-            return db.execute(sql, args).rowcount
+            db.execute("DELETE FROM known_destinations WHERE owner = ?", (self._owner,))
+            self._remember(db, accepting, now)
+            db.execute("DELETE FROM known_destinations WHERE last_seen < ?", (now - self.bounds.max_age_s,))
+            return db.execute(
+                "DELETE FROM events WHERE id IN (SELECT e.id FROM events e "
+                "WHERE EXISTS (SELECT 1 FROM known_destinations k WHERE k.level = e.level) "
+                "AND NOT EXISTS (SELECT 1 FROM known_destinations k WHERE k.level = e.level AND NOT EXISTS "
+                "(SELECT 1 FROM deliveries d WHERE d.event = e.id AND d.destination = k.destination "
+                "AND d.state = 'done')))"
+            ).rowcount
+
+    def remember_destinations(self, accepting: Mapping[str, Iterable[str]], now: float | None = None) -> None:
+        """Note that this process delivers to these destinations (and levels), so no other process
+        removes an event before they are done with it. `lease` and `finalize` do this too; calling
+        it when the destinations are loaded protects them before this process's first round."""
+        with self._write() as db:
+            self._remember(db, accepting, time.time() if now is None else now)
+
+    def _remember(self, db: sqlite3.Connection, accepting: Mapping[str, Iterable[str]], now: float) -> None:
+        db.executemany(
+            "INSERT INTO known_destinations(destination, level, owner, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(destination, level, owner) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            [(name, level, self._owner, now) for name, levels in accepting.items() for level in levels],
+        )
+
+    def known_destinations(self) -> dict[str, frozenset[str]]:
+        """Every destination some process sharing this file delivers to, with the levels it takes."""
+        found: dict[str, set[str]] = {}
+        for name, level in self._read("SELECT DISTINCT destination, level FROM known_destinations"):
+            found.setdefault(name, set()).add(level)
+        return {name: frozenset(levels) for name, levels in found.items()}
 
     def _trim_history(self, db: sqlite3.Connection, now: float) -> None:
         db.execute("DELETE FROM history WHERE at < ?", (now - self.bounds.history_age_s,))
@@ -353,6 +468,7 @@ class NoStore:
 
     path = None
     problem = None
+    trouble = None
     in_memory = False
 
     def pending_count(self, levels: Iterable[str] | None = None) -> int:
@@ -374,7 +490,13 @@ class NoStore:
         return {}
 
     def purge(self) -> int:
+        self.remove_damaged_copies()  # an opt-out removes them even when events.db itself is gone
         return 0
+
+    def remove_damaged_copies(self) -> int:
+        from tit_app import paths
+
+        return database.remove_damaged_copies(paths.data_dir() / "events.db", older_than_s=None)
 
     def delete(self, event_ids: Iterable[str]) -> int:
         return 0

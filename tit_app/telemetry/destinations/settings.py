@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tit_app import paths
-from tit_app.atomicfile import write_private
+from tit_app.atomicfile import FileDamaged, read_settings_text, too_deep, write_private
 
 from .. import envflags
 from ..transport import ConfigError
@@ -68,15 +68,26 @@ def user_file() -> Path:
 
 
 def read_user_file() -> dict[str, dict[str, Any]]:
-    """The user's settings per kind; a missing file is empty, a damaged one raises ConfigError."""
+    """The user's settings per kind; a missing file is empty, a damaged one raises ConfigError.
+
+    Damaged: over the size limit, not UTF-8, not JSON, or nested too deeply (json raises
+    RecursionError, not ValueError, on 1,000 brackets). The message names the file only,
+    never its content.
+    """
     try:
-        raw = json.loads(user_file().read_text(encoding="utf-8"))
+        raw = json.loads(read_settings_text(user_file()))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{USER_FILE}: cannot be read ({exc}); it is ignored") from None
+    except OSError as exc:
+        raise ConfigError(f"{USER_FILE}: cannot be read ({exc.strerror or type(exc).__name__}); it is ignored") from None
+    except FileDamaged as exc:
+        raise ConfigError(f"{USER_FILE}: {exc}; it is ignored") from None
+    except RecursionError:
+        raise ConfigError(f"{USER_FILE}: is nested too deeply; it is ignored") from None
+    except ValueError as exc:
+        raise ConfigError(f"{USER_FILE}: is not valid JSON ({exc}); it is ignored") from None
     entries = raw.get("destinations") if isinstance(raw, dict) else None
-    if not isinstance(entries, dict):
+    if not isinstance(entries, dict) or too_deep(entries):
         raise ConfigError(f"{USER_FILE}: expected {{\"destinations\": {{...}}}}; it is ignored")
     return {name: {key: v for key, v in entries[name].items() if key in kind.user_keys + COMMON_KEYS}
             for name, kind in kinds().items() if isinstance(entries.get(name), dict)}
