@@ -25,16 +25,16 @@ def isolated_env(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def file_keyring(tmp_path, monkeypatch):
-    """A real keyring backend (keyrings.alt PlaintextKeyring) storing under tmp_path."""
+    """A real keyring backend (keyring_backend.SuiteKeyring) storing under tmp_path, for this test only."""
     import keyring
-    from keyrings.alt.file import PlaintextKeyring
 
     from tit_app.telemetry.destinations import secrets
 
+    from .keyring_backend import SuiteKeyring
+
     monkeypatch.setattr(secrets, "last_hint", None)
     previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
+    backend = SuiteKeyring(tmp_path / "keyring" / "keyring.json")
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)

@@ -138,15 +138,19 @@ def test_200_with_a_garbage_body_is_delivered(store, sink, kind, closing):
 
 @pytest.mark.parametrize("status", [400, 413])
 def test_final_refusals_drop_and_count(store, sink, kind, closing, status):
+    """3 tracked, 3 counted as dropped. A 413 is final only for an event refused on its own
+    (OT-R6): the server here refuses every body, so the batch is split down to single events."""
     now = NOW
     fill(store, now)
-    sink.script(Reply(status, body=b"payload refused"))
+    sink.default = Reply(status, body=b"payload refused")
     exporter = closing(make(kind, sink.url))
     report = send_round(store, [exporter], POLICY, now, rand=draw)
     assert report[exporter.name].dropped == 3 and f"HTTP {status}" in report[exporter.name].error
     assert store.pending_count() == 0
     assert store.drop_counts() == {"rejected": 3}
     assert all(h.outcome == "dropped" and f"HTTP {status}" in h.detail for h in store.history())
+    # 400: one request. 413: [3] -> [1] + [2] -> [1] + [1]: every event was tried alone.
+    assert len(sink.requests) == (1 if status == 400 else 5)
 
 
 # -- recovery, backoff growth and giving up ----------------------------------------------

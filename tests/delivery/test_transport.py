@@ -37,7 +37,17 @@ def test_transient_statuses_are_retried_with_retry_after(session, sink, status):
     assert outcome.verdict is RETRY and outcome.retry_after == 7.0 and str(status) in outcome.reason
 
 
-@pytest.mark.parametrize("status", [400, 401, 403, 404, 413, 422])
+@pytest.mark.parametrize("status", [401, 403])
+def test_refused_credentials_keep_the_events_as_a_configuration_problem(session, sink, status):
+    """401/403: the batch is kept (RETRY), waits at least an hour, and the reason says what to fix."""
+    sink.script(Reply(status, body=b'{"error":"bad token"}'))
+    outcome = _post(session, sink.url)
+    assert outcome.verdict is RETRY and outcome.status == status
+    assert outcome.min_wait == transport.AUTH_WAIT_S == 3600.0 and outcome.retry_after is None
+    assert outcome.reason.startswith(f"configuration problem: HTTP {status}")
+
+
+@pytest.mark.parametrize("status", [400, 404, 413, 422])
 def test_other_4xx_are_dropped_naming_the_status(session, sink, status):
     sink.script(Reply(status, body=b'{"error":"bad"}'))
     outcome = _post(session, sink.url)
@@ -91,12 +101,14 @@ def test_session_verifies_certificates():
         s.close()
 
 
-@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "127.5.6.7", "::1", "[::1]", "app.localhost"])
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "127.5.6.7", "::1", "[::1]", "LOCALHOST"])
 def test_loopback_hosts(host):
     assert is_loopback_host(host)
 
 
-@pytest.mark.parametrize("host", ["example.com", "10.0.0.1", "localhost.example.com", "", None])
+@pytest.mark.parametrize("host", ["example.com", "10.0.0.1", "localhost.example.com", "", None,
+                                  # a name may resolve anywhere: only the literal `localhost` counts
+                                  "app.localhost", "localhost.", "127.1", "::ffff:198.51.100.9", "0.0.0.0"])
 def test_non_loopback_hosts(host):
     assert not is_loopback_host(host)
 

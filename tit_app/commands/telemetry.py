@@ -7,7 +7,6 @@ Errors go to stderr as `tit-app: error: ...`. No command ever prints a secret.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
@@ -18,8 +17,13 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"tit-app: error: {message}", file=sys.stderr)
+    _say(f"tit-app: error: {message}", file=sys.stderr)
     return code
+
+
+def _say(text: str, file=None) -> None:
+    """_say(), with control characters escaped: the text may hold a server's or a file's words."""
+    print(views.terminal_text(text), file=file)
 
 
 # -- consent and local data ---------------------------------------------------------------
@@ -32,18 +36,18 @@ def cmd_status(args) -> int:
         keys = ("enabled", "level", "reason", "client_id", "pending", "dropped", "problems", "receipt", "preview",
                 "hold", "changes")
         data = {k: getattr(status, k) for k in keys}
-        print(json.dumps({**data, "destinations": rows}, indent=2))
+        _say(views.json_text({**data, "destinations": rows}))
     else:
-        print(views.status_text(status, rows, telemetry.loss_report()))
+        _say(views.status_text(status, rows, telemetry.loss_report()))
     return EXIT_OK
 
 
 def cmd_enable(args) -> int:
     saved = telemetry.set_enabled(True, args.level, via="cli")
     status = telemetry.status()
-    print(f"Telemetry: {status.reason}")
+    _say(f"Telemetry: {status.reason}")
     if status.hold:
-        print(f"Nothing leaves yet: {status.hold}.")
+        _say(f"Nothing leaves yet: {status.hold}.")
     if not saved:
         return _fail("your choice could not be saved and applies to this session only")
     return EXIT_OK if status.enabled else EXIT_FAILED
@@ -52,7 +56,7 @@ def cmd_enable(args) -> int:
 def cmd_disable(args) -> int:
     pending = telemetry.status().pending
     saved = telemetry.set_enabled(False, via="cli")
-    print(f"Telemetry is off. {pending} pending event(s), the history of sent events and the anonymous id "
+    _say(f"Telemetry is off. {pending} pending event(s), the history of sent events and the anonymous id "
           "were deleted; a new id is made only if you turn it on again.")
     _say_deletion_request()
     return EXIT_OK if saved else _fail("your choice could not be saved and applies to this session only")
@@ -61,48 +65,48 @@ def cmd_disable(args) -> int:
 def _say_deletion_request() -> None:
     takers = [e.name for e in telemetry.exporters() if "deletion" in e.levels]
     if takers:
-        print(f"A request to delete the old id's data is queued for {', '.join(takers)}.")
+        _say(f"A request to delete the old id's data is queued for {', '.join(takers)}.")
 
 
 def cmd_show(args) -> int:
     pending = telemetry.pending(args.limit)
     exporters = telemetry.exporters()
     render = views.show_json if args.json else views.show_text
-    print(render(pending, exporters, time.time()))
+    _say(render(pending, exporters, time.time()))
     return EXIT_OK
 
 
 def cmd_flush(args) -> int:
     if telemetry.flush(args.timeout):
-        print("Nothing left to send.")
+        _say("Nothing left to send.")
         return EXIT_OK
     left = telemetry.status()
     return _fail(f"{left.pending} event(s) still pending; they are kept and retried later")
 
 
 def cmd_purge(args) -> int:
-    print(f"Deleted {telemetry.purge()} pending event(s).")
+    _say(f"Deleted {telemetry.purge()} pending event(s).")
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     if args.file == "-":
-        sys.stdout.write(json.dumps(telemetry.local_data(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(views.json_text(telemetry.local_data()) + "\n")
         return EXIT_OK
     try:
         count = telemetry.export_local_data(args.file)
     except OSError as exc:
         return _fail(f"cannot write {args.file}: {exc.strerror or exc}")
-    print(f"Wrote {args.file} ({count} pending event(s) and the send history).")
+    _say(f"Wrote {args.file} ({count} pending event(s) and the send history).")
     return EXIT_OK
 
 
 def cmd_reset_id(args) -> int:
     new_id = telemetry.reset_client_id()
     if new_id is None:
-        print("There is no anonymous id to reset: sharing is off. A new id is made if you turn it on.")
+        _say("There is no anonymous id to reset: sharing is off. A new id is made if you turn it on.")
         return EXIT_OK
-    print(f"New anonymous id: {new_id}. Pending events under the old id were deleted.")
+    _say(f"New anonymous id: {new_id}. Pending events under the old id were deleted.")
     _say_deletion_request()
     return EXIT_OK
 
@@ -110,14 +114,14 @@ def cmd_reset_id(args) -> int:
 def cmd_preview(args) -> int:
     saved = telemetry.set_preview(args.state == "on")
     if args.state == "on":
-        print("Preview only: events are recorded and visible (`tit-app telemetry show`); nothing is sent.")
+        _say("Preview only: events are recorded and visible (`tit-app telemetry show`); nothing is sent.")
     else:
-        print("Preview off: pending events leave at the next send round.")
+        _say("Preview off: pending events leave at the next send round.")
     return EXIT_OK if saved else _fail("your choice could not be saved and applies to this session only")
 
 
 def cmd_notice(args) -> int:
-    sys.stdout.write(telemetry.consent_notice(plain=not args.markdown))
+    sys.stdout.write(views.terminal_text(telemetry.consent_notice(plain=not args.markdown)))
     return EXIT_OK
 
 
@@ -151,13 +155,13 @@ def cmd_destination_add(args) -> int:
     except telemetry.SecretStoreError as exc:
         return _fail(str(exc))
     telemetry.reload_destinations()
-    print(f"Added {args.kind}.")
+    _say(f"Added {args.kind}.")
     if telemetry.consent_changes():
-        print("Users who agreed before are asked again, since events now go somewhere new "
+        _say("Users who agreed before are asked again, since events now go somewhere new "
               "(`tit-app telemetry enable` agrees here).")
     hint = telemetry.missing_secret_hint(args.kind)
     if hint:
-        print(f"If it needs a secret: {hint}")
+        _say(f"If it needs a secret: {hint}")
     return EXIT_OK
 
 
@@ -167,15 +171,15 @@ def cmd_destination_remove(args) -> int:
     except telemetry.ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
     telemetry.reload_destinations()
-    print(f"Removed {args.name}.")
+    _say(f"Removed {args.name}.")
     for note in notes:
-        print(f"Note: {note}.")
+        _say(f"Note: {note}.")
     return EXIT_OK
 
 
 def cmd_destination_list(args) -> int:
     rows = views.destination_rows(telemetry.describe_destinations(), telemetry.status().destinations)
-    print(json.dumps(rows, indent=2) if args.json else "\n".join(views.destination_lines(rows)))
+    _say(views.json_text(rows) if args.json else "\n".join(views.destination_lines(rows)))
     return EXIT_OK
 
 
@@ -188,7 +192,7 @@ def cmd_set_secret(args) -> int:
     except telemetry.SecretStoreError as exc:
         return _fail(str(exc))
     telemetry.reload_destinations()
-    print(f"Stored {args.name} in the system keyring ({masked}).")
+    _say(f"Stored {args.name} in the system keyring ({masked}).")
     return EXIT_OK
 
 
@@ -199,10 +203,10 @@ def cmd_validate_ga4(args) -> int:
         return _fail("GA4 is not configured (set TIT_GA4_MEASUREMENT_ID and TIT_GA4_API_SECRET, "
                      "or `tit-app telemetry destination add ga4 --measurement-id G-...`)")
     for message in messages:
-        print(message)
+        _say(message)
     if messages:
         return EXIT_FAILED
-    print(f"GA4 validation: no problems in {checked} event(s).")
+    _say(f"GA4 validation: no problems in {checked} event(s).")
     return EXIT_OK
 
 

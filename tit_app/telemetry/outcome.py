@@ -25,19 +25,26 @@ class Outcome:
     rejected: dict[str, str] = field(default_factory=dict)
     # Records the server refused without naming them (OTLP partialSuccess): counted, not retried.
     rejected_count: int = 0
+    # Our own shortest wait before the next try (a refused credential: no point asking soon),
+    # unlike `retry_after` this holds only these events, not the whole destination.
+    min_wait: float | None = None
+    status: int | None = None  # the HTTP status when there was an answer (413 makes exporters split)
 
     @classmethod
     def sent(cls, reason: str = "") -> "Outcome":
         return cls(SENT, reason)
 
     @classmethod
-    def retry(cls, reason: str, retry_after: float | None = None) -> "Outcome":
-        return cls(RETRY, reason, retry_after)
+    def retry(cls, reason: str, retry_after: float | None = None, *, min_wait: float | None = None,
+              status: int | None = None) -> "Outcome":
+        return cls(RETRY, reason, retry_after, min_wait=min_wait, status=status)
 
     @classmethod
-    def drop(cls, reason: str, cause: str = "rejected", retry_after: float | None = None) -> "Outcome":
-        return cls(DROP, reason, retry_after, cause)
+    def drop(cls, reason: str, cause: str = "rejected", retry_after: float | None = None, *,
+             status: int | None = None) -> "Outcome":
+        return cls(DROP, reason, retry_after, cause, status=status)
 
     def with_rejected(self, rejected: dict[str, str], rejected_count: int = 0) -> "Outcome":
         merged = {**self.rejected, **rejected}
-        return Outcome(self.verdict, self.reason, self.retry_after, self.cause, merged, self.rejected_count + rejected_count)
+        return Outcome(self.verdict, self.reason, self.retry_after, self.cause, merged,
+                       self.rejected_count + max(0, int(rejected_count)), self.min_wait, self.status)

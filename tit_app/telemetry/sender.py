@@ -166,17 +166,20 @@ def apply_outcome(store, name: str, events: list[StoredEvent], outcome: Outcome,
         store.note_error(name, reason, now)
     result.dropped += len(rejected)
     rest = [i for i in ids if i not in rejected]
-    if outcome.rejected_count > 0:
-        store.count_drop("rejected", outcome.rejected_count)
+    # A server's count is untrusted input (OTLP partialSuccess): never more than it was sent.
+    # Counted only when the rest is acknowledged; a retried batch is sent (and counted) again.
+    unnamed = min(max(0, outcome.rejected_count), len(rest)) if outcome.verdict is SENT else 0
+    if unnamed > 0:
+        store.count_drop("rejected", unnamed)
         store.note_error(name, outcome.reason or "the server refused some events", now)
-        result.dropped += outcome.rejected_count
+        result.dropped += unnamed
     hold = None if outcome.retry_after is None else now + min(outcome.retry_after, MAX_HOLD_S)
     if rest and outcome.verdict is SENT:
         store.ack(name, rest, now)
-        result.sent += max(0, len(rest) - outcome.rejected_count)
+        result.sent += len(rest) - unnamed
     elif rest and outcome.verdict is RETRY:
         attempt = store.attempts(name, rest) + 1
-        wait = policy.wait(attempt, rand(), None if hold is None else hold - now)
+        wait = max(policy.wait(attempt, rand(), None if hold is None else hold - now), outcome.min_wait or 0.0)
         store.retry(name, rest, now + wait, outcome.reason, now)
         result.retried += len(rest)
     elif rest and outcome.verdict is DROP:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from abc import ABC, abstractmethod
 from dataclasses import replace
 from typing import Any, Iterable, Sequence
@@ -116,35 +117,54 @@ class HttpExporter(Exporter):
         groups: dict[Any, list[StoredEvent]] = {}
         for event in good:
             groups.setdefault(self.group_key(event), []).append(event)
-        return self._send_parts(list(groups.values()), now, timeout).with_rejected(rejected)
+        # One deadline for every request this batch needs (groups, splits): `timeout` is the batch's.
+        deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
+        return self._send_parts(list(groups.values()), now, deadline).with_rejected(rejected)
 
-    def _send_parts(self, parts: list[list[StoredEvent]], now: float, timeout: float | None) -> Outcome:
+    def _send_parts(self, parts: list[list[StoredEvent]], now: float, deadline: float | None) -> Outcome:
         """Send each part in turn; after one must be retried, the rest wait too (no point hammering)."""
         results: list[tuple[list[StoredEvent], Outcome]] = []
         failed: Outcome | None = None
         for part in parts:
-            outcome = failed or self._send_bounded(part, now, timeout)
+            outcome = failed or self._send_bounded(part, now, deadline)
             if outcome.verdict is RETRY:
                 failed = outcome
             results.append((part, outcome))
         return combine(results)
 
-    def _send_bounded(self, events: list[StoredEvent], now: float, timeout: float | None) -> Outcome:
+    def _send_bounded(self, events: list[StoredEvent], now: float, deadline: float | None) -> Outcome:
         body = self.encode(events, now)
         if self.max_body is not None and len(body) >= self.max_body:
             if len(events) == 1:
                 return Outcome.drop(f"the event is {len(body)} bytes, over the {self.max_body}-byte limit")
-            half = len(events) // 2
-            return self._send_parts([events[:half], events[half:]], now, timeout)
-        return self._post(events, body, now, timeout)
+            return self._split(events, now, deadline)
+        outcome = self._post(events, body, now, deadline)
+        if outcome.status == transport.TOO_LARGE:
+            return self._too_large(events, outcome, now, deadline)
+        return outcome
 
-    def _post(self, events: list[StoredEvent], body: bytes, now: float, timeout: float | None) -> Outcome:
+    def _split(self, events: list[StoredEvent], now: float, deadline: float | None) -> Outcome:
+        half = len(events) // 2
+        return self._send_parts([events[:half], events[half:]], now, deadline)
+
+    def _too_large(self, events: list[StoredEvent], outcome: Outcome, now: float, deadline: float | None) -> Outcome:
+        """OT-R6: a 413 means "too big", not "bad": halve until each request holds one event,
+        and drop only an event that is too large on its own."""
+        if len(events) > 1:
+            return self._split(events, now, deadline)
+        return Outcome.drop(f"the event alone is too large for the server ({outcome.reason})", "rejected",
+                            status=outcome.status)
+
+    def _post(self, events: list[StoredEvent], body: bytes, now: float, deadline: float | None) -> Outcome:
         early = self.before_send(events, now)
         if early is not None:
             return early
+        limit = None if deadline is None else deadline - time.monotonic()
+        if limit is not None and limit <= 0.01:
+            return Outcome.retry("the time for sending ran out; the rest waits for the next round")
         if self._session is None:
             self._session = transport.new_session(self.url, self.verify)
-        limits = transport.capped_timeout(self.timeout, timeout)
+        limits = transport.capped_timeout(self.timeout, limit)
         outcome, reply = transport.post(
             self._session, self.request_url(), self.wire_body(body), self.request_headers(), limits,
             retry_statuses=self.retry_statuses,
@@ -175,12 +195,14 @@ def combine(parts: Sequence[tuple[list[StoredEvent], Outcome]]) -> Outcome:
     if len(parts) == 1:
         return parts[0][1]
     rejected: dict[str, str] = {}
-    count, retry_after, reasons, retry = 0, None, [], False
+    count, retry_after, min_wait, reasons, retry = 0, None, None, [], False
     for events, outcome in parts:
         rejected.update(outcome.rejected)
         count += outcome.rejected_count
         if outcome.retry_after is not None:
             retry_after = max(retry_after or 0.0, outcome.retry_after)
+        if outcome.min_wait is not None:
+            min_wait = max(min_wait or 0.0, outcome.min_wait)
         if outcome.verdict is DROP:
             rejected.update({e.event_id: outcome.reason for e in events})
         if outcome.verdict is RETRY:
@@ -188,4 +210,4 @@ def combine(parts: Sequence[tuple[list[StoredEvent], Outcome]]) -> Outcome:
         if outcome.reason:
             reasons.append(outcome.reason)
     verdict = RETRY if retry else SENT
-    return Outcome(verdict, "; ".join(dict.fromkeys(reasons)), retry_after, "", rejected, count)
+    return Outcome(verdict, "; ".join(dict.fromkeys(reasons)), retry_after, "", rejected, count, min_wait)

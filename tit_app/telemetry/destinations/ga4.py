@@ -222,8 +222,8 @@ def entry(url: str, options: dict[str, Any]) -> tuple[dict[str, Any], str | None
 
 
 def display_url(settings: Settings) -> str:
-    base = str(value(settings, "endpoint", DEFAULT_ENDPOINT)).rstrip("/")
-    measurement = value(settings, "measurement_id", "")
+    base = transport.shown_url(str(value(settings, "endpoint", DEFAULT_ENDPOINT)).rstrip("/"))
+    measurement = transport.escape_controls(str(value(settings, "measurement_id", "")))
     if not measurement:
         return base
     masked = secrets.mask(secrets.get_secret(API_SECRET))

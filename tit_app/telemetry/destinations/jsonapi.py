@@ -10,7 +10,7 @@ from dataclasses import fields
 from typing import Any
 
 from ..model import DELETION, StoredEvent
-from ..transport import ConfigError, check_url
+from ..transport import ConfigError, check_url, shown_url
 from . import secrets
 from .exporter import HttpExporter, compact_json
 from .kind import DestinationKind, Problems, Settings, first_variable, label, no_extra_options, value
@@ -88,7 +88,7 @@ KIND = DestinationKind(
     environment=environment,
     build=build,
     entry=entry,
-    display_url=lambda settings: str(value(settings, "url", "")),
+    display_url=lambda settings: shown_url(str(value(settings, "url", ""))),
     variables=("TIT_JSON_ENDPOINT",),
     fields={
         "events": "the list of events in this request",

@@ -10,6 +10,7 @@ environment variables (§2.6) or `destinations.json`.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import sys
 from typing import Any, Mapping
@@ -17,7 +18,7 @@ from urllib.parse import unquote
 
 from ..model import DELETION, StoredEvent
 from ..outcome import SENT, Outcome
-from ..transport import ConfigError, check_url
+from ..transport import ConfigError, check_url, shown_url
 from . import secrets
 from .exporter import HttpExporter, compact_json
 from .kind import DestinationKind, Problems, Settings, first_variable, label, no_extra_options, secret_label, value
@@ -209,16 +210,40 @@ class OtlpExporter(HttpExporter):
 
 
 def _partial_success(reply: Any) -> tuple[int, str] | None:
-    """(rejectedLogRecords, errorMessage) from a JSON reply, or None when there is nothing to note."""
+    """(rejectedLogRecords, errorMessage) from a JSON reply, or None when there is nothing to note.
+
+    The reply is untrusted: Python's json reads `Infinity`, `NaN`, `1e400` and 30-digit
+    numbers, so the count is parsed here and anything that is not a plain non-negative
+    whole number reads as "unknown" (0) rather than raising (which would resend the batch).
+    """
     try:
         partial = reply.json().get("partialSuccess") or {}
-        rejected = int(partial.get("rejectedLogRecords") or 0)
+        rejected = _count(partial.get("rejectedLogRecords"))
         message = str(partial.get("errorMessage") or "")[:MAX_RESPONSE_TEXT]
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):
         return None  # protobuf or garbage: a 2xx without a readable partial success is a success
-    if rejected <= 0 and not message:
+    if rejected == 0 and not message:
         return None
-    return max(rejected, 0), message
+    return rejected, message
+
+
+_MAX_COUNT = (1 << 63) - 1  # int64 (OT-J2); the sender also caps the count at the batch's size
+
+
+def _count(raw: Any) -> int:
+    """A JSON int64 (a number or a decimal string) as a count in [0, int64 max].
+
+    Too large (Infinity, 1e400, 30 digits) reads as "all of them", which the sender caps at
+    the batch; negative, NaN or not a number reads as 0.
+    """
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not (text.isascii() and text.isdigit()):
+            return 0
+        raw = _MAX_COUNT if len(text) > 19 else int(text)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw != raw or raw < 0:
+        return 0
+    return _MAX_COUNT if raw >= _MAX_COUNT else int(raw)
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -369,7 +394,7 @@ KIND = DestinationKind(
     environment=environment,
     build=build,
     entry=entry,
-    display_url=lambda settings: logs_url(settings)[0],
+    display_url=lambda settings: shown_url(str(logs_url(settings)[0])),
     variables=(
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
         "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_SDK_DISABLED",

@@ -48,11 +48,9 @@ def from_environment(secret: Secret) -> str | None:
 def _from_keyring(secret: Secret) -> str | None:
     global last_hint
     try:
-        import keyring
-
-        return keyring.get_password(SERVICE, secret.name) or None
+        return _secure_backend().get_password(SERVICE, secret.name) or None
     except Exception as exc:  # no backend, a locked or broken keyring: telemetry goes on without it
-        last_hint = f"the system keyring could not be read ({type(exc).__name__}); set {secret.variable} instead"
+        last_hint = f"the system keyring could not be read ({_why(exc)}); set {secret.variable} instead"
         log.info("telemetry: %s", last_hint)
         return None
 
@@ -69,14 +67,40 @@ def source(secret: Secret) -> str | None:
     return "keyring" if _from_keyring(secret) is not None else None
 
 
-def _usable_keyring():
+class InsecureKeyring(RuntimeError):
+    """The only keyring here would keep secrets readable (a plain or base64 file, or nowhere)."""
+
+
+# Backends that keep secrets in a readable file (keyrings.alt) or not at all (fail, null).
+_INSECURE_MODULES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
+
+
+def is_secure_backend(backend) -> bool:
+    """A backend that encrypts or guards secrets: not from keyrings.alt, fail or null, priority >= 1."""
+    module = type(backend).__module__ or ""
+    if module.startswith(_INSECURE_MODULES):
+        return False
+    try:
+        return float(backend.priority) >= 1
+    except Exception:  # a backend whose priority cannot be read is not trusted with a secret
+        return False
+
+
+def _secure_backend():
+    """The keyring backend secrets may go to; InsecureKeyring when there is none.
+
+    keyring's chainer also consults every low-priority backend (keyrings.alt's plaintext
+    file among them), so only its secure members are used, best first.
+    """
     import keyring
-    from keyring.backends import fail
+    from keyring.backends.chainer import ChainerBackend
 
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring):
-        raise RuntimeError("no keyring backend is available")
-    return keyring
+    candidates = list(backend.backends) if isinstance(backend, ChainerBackend) else [backend]
+    for candidate in candidates:
+        if is_secure_backend(candidate):
+            return candidate
+    raise InsecureKeyring(f"no secure keyring here; {type(backend).__name__} would keep secrets unencrypted")
 
 
 def set_secret(secret: Secret, value: str) -> None:
@@ -84,7 +108,7 @@ def set_secret(secret: Secret, value: str) -> None:
     if not value:
         raise ValueError("the secret is empty")
     try:
-        _usable_keyring().set_password(SERVICE, secret.name, value)
+        _secure_backend().set_password(SERVICE, secret.name, value)
     except Exception as exc:
         raise SecretStoreError(
             f"cannot store {secret.name} in the system keyring ({_why(exc)}); "
@@ -95,20 +119,21 @@ def set_secret(secret: Secret, value: str) -> None:
 def delete_secret(secret: Secret) -> bool:
     """Remove from the keyring; True if something was removed. Never raises for a missing entry."""
     try:
-        keyring = _usable_keyring()
-        if keyring.get_password(SERVICE, secret.name) is None:
+        backend = _secure_backend()
+        if backend.get_password(SERVICE, secret.name) is None:
             return False
-        keyring.delete_password(SERVICE, secret.name)
+        backend.delete_password(SERVICE, secret.name)
         return True
     except Exception as exc:
-        log.info("telemetry: could not remove %s from the keyring (%s)", secret.name, type(exc).__name__)
+        log.info("telemetry: could not remove %s from the keyring (%s)", secret.name, _why(exc))
         return False
 
 
 def _why(exc: Exception) -> str:
-    # Keyring messages can be long and technical; the class name and first line are enough.
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
+    """Why the keyring failed, without its message: a backend may quote the value it was given."""
+    if isinstance(exc, InsecureKeyring):
+        return str(exc)
+    return f"{type(exc).__name__}; the keyring's own message is not shown, it may contain the secret"
 
 
 def mask(value: str | None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import platform
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -45,29 +45,30 @@ class Dsn:
 
 
 def parse_dsn(dsn: str, setting: str) -> Dsn:
-    """Parse `{scheme}://{key}[:{secret}]@{host}{path}/{project}`; ConfigError names `setting`."""
-    try:
-        parts = urlsplit(dsn.strip())
-        key, secret, netloc = parts.username, parts.password, parts.netloc.rsplit("@", 1)[-1]
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise ConfigError(f"{setting}: not a valid DSN") from None
+    """Parse `{scheme}://{key}[:{secret}]@{host}{path}/{project}`; ConfigError names `setting`.
+
+    Parsed by the same parser the requests go through (`transport.parse_url`), so the host
+    checked here is the host connected to.
+    """
+    parsed = transport.parse_url(setting, dsn, allow_userinfo=True)
+    key, _, secret = (parsed.auth or "").partition(":")
     if not key:
         raise ConfigError(f"{setting}: the DSN has no public key (expected https://KEY@host/PROJECT)")
     if not _UUID_HEX.fullmatch(key.replace("-", "")):
         raise ConfigError(f"{setting}: the public key must be a UUID (32 hex characters) (SE-D3)")
-    path, _, project = parts.path.rstrip("/").rpartition("/")
+    path, _, project = (parsed.path or "").rstrip("/").rpartition("/")
     if not project:
         raise ConfigError(f"{setting}: the DSN has no project id at the end of its path")
-    check_url(setting, f"{parts.scheme}://{netloc}/")
-    return Dsn(f"{parts.scheme}://{netloc}{path}/api/{project}/envelope/", key, secret or None)
+    base = f"{parsed.scheme}://{parsed.netloc}"
+    check_url(setting, base + "/")
+    return Dsn(f"{base}{path}/api/{project}/envelope/", key, secret or None)
 
 
 def display_url(dsn: str) -> str:
     """The DSN without its key, safe to show and to write in destinations.json."""
     try:
         parts = urlsplit(dsn.strip())
-        return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}{parts.path}"
+        return transport.shown_url(f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}{parts.path}")
     except ValueError:
         return "(invalid DSN)"
 
@@ -293,7 +294,7 @@ class SentryExporter(HttpExporter):
         if reply.status_code == 429:  # SE-R5: a rate-limited event is dropped, not queued
             return Outcome.drop(f"rate limited by the server: {outcome.reason}", "rate_limited", hold)
         if hold is not None and outcome.verdict is not DROP:
-            return Outcome(outcome.verdict, outcome.reason, max(hold, outcome.retry_after or 0.0))
+            return replace(outcome, retry_after=max(hold, outcome.retry_after or 0.0))
         return outcome
 
     def _hold(self, now: float) -> float | None:
@@ -324,7 +325,7 @@ def entry(url: str, options: dict[str, Any]) -> tuple[dict[str, Any], str | None
 
 def _shown_url(settings: Settings) -> str:
     dsn = secrets.get_secret(DSN)
-    return display_url(dsn) if dsn else str(value(settings, "url", ""))
+    return display_url(dsn) if dsn else transport.shown_url(str(value(settings, "url", "")))
 
 
 KIND = DestinationKind(
