@@ -218,3 +218,22 @@ def test_process_exit_keeps_its_budget(isolated_env, trickle):
         child.stdout.close()
     assert len(trickle.requests) >= 1  # it really was caught by the trickling server
     assert gone - exit_began <= 0.4 + SLACK_S
+
+
+def test_events_refused_with_401_leave_as_soon_as_the_destination_settings_change(isolated_env, sink):
+    """151 tracked, refused once with 401, held; destinations.json rewritten: the next round delivers 151."""
+    from tit_app import telemetry
+    from tit_app.telemetry.testing import isolated_telemetry
+
+    sink.script(Reply(status=401))
+    with isolated_telemetry(isolated_env, consent=True, env={"TIT_JSON_ENDPOINT": sink.url + "/events"}) as engine:
+        for _ in range(150):
+            telemetry.track_event("heartbeat", {"uptime_h": 1.0})
+        engine.send()
+        engine.send()  # still held: a wrong login is not retried every round
+        assert (len(sink.requests), telemetry.pending_count()) == (1, 151)
+        (isolated_env / "config" / "destinations.json").write_text('{"version": 1, "destinations": {}}')
+        engine.send()
+        assert telemetry.pending_count() == 0
+    delivered = {e["event_id"] for r in sink.requests[1:] for e in json.loads(r.body)["events"]}
+    assert len(delivered) == 151

@@ -417,11 +417,17 @@ class Engine:
         return list(self._problems)
 
     def reload_destinations(self) -> None:
+        """Forget the loaded destinations; what they refused or postponed is tried again at the next round."""
         with self._init_lock:
             for exporter in self._exporters or ():
                 _close_quietly(exporter)
             self._exporters = None
             self._scope = None
+        if self._opened_store():
+            try:
+                self.store.retry_now()
+            except Exception:
+                log.debug("telemetry: pending deliveries could not be made due", exc_info=True)
 
     # -- the worker's side -----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from .backoff import Backoff
+from .database import StoreUnavailable
 from .model import DROP_CAUSES, StoredEvent
 from .outcome import DROP, RETRY, SENT, Outcome
 
@@ -105,11 +106,15 @@ def send_round(
             continue
         try:
             _send_to(store, exporter, plan, result)
+        except StoreUnavailable as exc:  # full, read-only or locked: status names it; try again next round
+            result.error = exc.problem
         except Exception as exc:  # a store or exporter failure stays with this destination
             log.warning("telemetry: sending to %s failed", exporter.name, exc_info=True)
             result.error = f"internal error ({type(exc).__name__})"
     try:
         store.finalize({e.name: e.levels for e in exporters})
+    except StoreUnavailable:
+        log.debug("telemetry: delivered events stay until the store can be written", exc_info=True)
     except Exception:
         log.warning("telemetry: could not remove delivered events", exc_info=True)
     return report

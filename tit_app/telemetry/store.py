@@ -210,6 +210,12 @@ class Store:
             self._count(db, cause, removed)
         return removed
 
+    def retry_now(self) -> None:
+        """Make every pending delivery due (the settings changed: a refused login may work now)."""
+        with self._write() as db:
+            db.execute("UPDATE deliveries SET next_attempt = 0 WHERE state = 'pending'")
+            db.execute("UPDATE destination_status SET hold_until = 0")
+
     def forget_history(self) -> None:
         """Delete the history of sent and dropped events (opt-out)."""
         with self._write() as db:
