@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(PY) bench/track_overhead.py
 	$(PY) bench/delivery.py
 	$(PY) bench/ops.py
+	$(PY) bench/scrub.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
 
 screenshots: $(STAMP)
