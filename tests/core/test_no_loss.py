@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -211,3 +212,25 @@ def test_a_repeating_worker_problem_is_logged_once(tmp_path, caplog, monkeypatch
         driver.stop(timeout=2)
     warnings = [r for r in caplog.records if r.name == headless.__name__ and r.levelno >= logging.WARNING]
     assert len(calls) >= 20 and len(warnings) == 1
+
+
+def test_the_callers_thread_never_scrubs_and_the_outcome_is_stored_when_the_block_ends(tmp_path):
+    """A failed operation with a 30 KB message: 1 outcome stored by the driver thread, 0 scrubs on the caller's."""
+    from tit_app.telemetry import api
+    from tit_app.telemetry.engine import Engine
+    from tit_app.telemetry.scrub import default_scrubber
+
+    scrub, threads = default_scrubber(), set()
+
+    def watched(text: str) -> str:  # the real scrubber, noting which thread runs it
+        threads.add(threading.get_ident())
+        return scrub(text)
+
+    with isolated_telemetry(tmp_path):
+        engine = api.reset_engine(Engine(scrubber=watched))  # a real headless driver this time
+        telemetry.set_enabled(True)
+        with pytest.raises(ValueError):
+            with telemetry.track_operation("sim_ti"):
+                raise ValueError("x" * 30_000)
+        stored = [p.event for p in engine.store.pending() if p.event.params.get("status") == "error"]
+        assert len(stored) == 1 and threads and threading.get_ident() not in threads

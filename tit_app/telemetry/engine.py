@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_S = 6 * 3600
 REVIEW_DELAY_S = 60.0  # after an Enable, the first events wait this long so the user can look at them
+HANDOVER_WAIT_S = 1.0  # how long a blocking track waits for the driver to store its event
 RECHECK_WHILE_OFF_S = 1.0  # how often a caller's track_event looks whether another process turned it on
 NO_RECEIPT = ("you agreed under an earlier notice, which did not list every field that is sent; "
               "the notice now lists them all")
@@ -109,14 +110,33 @@ class Engine:
         if len(self._buffer) >= self.MAX_BUFFER:
             self._unbuffered["buffer_full"] += 1
             return False
-        self._buffer.append(RawEvent(time.time(), name, dict(params) if params else None, self.interface, frames))
-        if blocking or self._forked:
-            self.persist()  # a forked worker may be killed without warning: store at once
-        elif self.driver is None and not self.external_driver:
+        handled = threading.Event() if blocking else None
+        self._buffer.append(RawEvent(time.time(), name, dict(params) if params else None, self.interface, frames, handled))
+        if self._forked:
+            self.persist()  # a forked worker may be ended without warning: store at once
+            return True
+        if self.driver is None and not self.external_driver:
             self._start_driver()
+        if handled is not None:
+            self._hand_over(handled)
         elif len(self._buffer) == self.WAKE_AT:
             getattr(self.driver, "wake", _nothing)()  # a burst: persist now rather than at the next tick
         return True
+
+    def _hand_over(self, handled: threading.Event) -> None:
+        """Have the driver store this event now, and wait (bounded) until it has.
+
+        Scrubbing and SQLite stay off the caller's thread. A driver busy in a slow send
+        may not get to it within HANDOVER_WAIT_S: the event then waits in the buffer and is
+        stored at the driver's next step, or at exit. Without a driver that can be woken
+        (tests that drive persist themselves), the caller stores it.
+        """
+        wake = getattr(self.driver, "wake", None)
+        if wake is None:
+            self.persist()
+            return
+        wake()
+        handled.wait(HANDOVER_WAIT_S)
 
     def _turned_on_elsewhere(self) -> bool:
         """While off, look at most once a second whether another process turned telemetry on."""
@@ -215,7 +235,7 @@ class Engine:
             return
         was_on, old_id, old_level = before
         if was_on and not decision.enabled:
-            self._drain()
+            self._discard_buffer()
             self._unbuffered.clear()
             self._unwritten = []
             self._owed.add("purge")
@@ -296,7 +316,8 @@ class Engine:
             if not enabled and old_id is not None:
                 self._forget(old_id, keep_usage_summary=False)
         if first_opt_in and self.decision().enabled:
-            self.record("first_run", None, blocking=True)
+            self.record("first_run", None)
+            self.persist()  # durable at once, whoever drives
             cfg = self.config()
             cfg.first_run_recorded = True
             saved = self.config_store.save(cfg) and saved
@@ -441,15 +462,23 @@ class Engine:
         with self._persist_lock:
             decision = self.decision()  # first: a change it finds applies to everything buffered
             raws = self._drain()
-            self._settle()
-            if not decision.enabled:
-                self._unbuffered.clear()
-                self._unwritten = []
-                return 0
-            if not raws and not self._unbuffered and not self._unwritten:
-                return 0
-            batch = self.enricher.build(raws, self.config().client_id, decision.level)
-            return self._write(self._unwritten + batch.events, batch.drops + self._take_unbuffered())
+            try:
+                return self._persist_drained(raws, decision)
+            finally:
+                for raw in raws:
+                    if raw.handled is not None:
+                        raw.handled.set()  # stored, kept in memory, or discarded: its caller may go on
+
+    def _persist_drained(self, raws: list[RawEvent], decision: consent.Decision) -> int:
+        self._settle()
+        if not decision.enabled:
+            self._unbuffered.clear()
+            self._unwritten = []
+            return 0
+        if not raws and not self._unbuffered and not self._unwritten:
+            return 0
+        batch = self.enricher.build(raws, self.config().client_id, decision.level)
+        return self._write(self._unwritten + batch.events, batch.drops + self._take_unbuffered())
 
     def _write(self, events: list, drops: Counter) -> int:
         try:
@@ -476,6 +505,11 @@ class Engine:
     def unwritten(self) -> tuple[int, str | None]:
         """How many events wait in memory because the store could not take them, and why."""
         return len(self._unwritten), self._problems_seen.current("storing events")
+
+    def _discard_buffer(self) -> None:
+        for raw in self._drain():
+            if raw.handled is not None:
+                raw.handled.set()
 
     def _drain(self) -> list[RawEvent]:
         items = []
@@ -564,7 +598,8 @@ class Engine:
         if counts:
             self._last_health = now
             self.store.mark_drops_reported(counts)
-            self.record("telemetry_health", counts, blocking=True)
+            self.record("telemetry_health", counts)
+            self.persist()
 
     def delete(self, event_ids) -> int:
         """Delete chosen pending events (the Privacy page's "Delete selected")."""
@@ -573,7 +608,7 @@ class Engine:
         return removed
 
     def purge(self) -> int:
-        self._drain()
+        self._discard_buffer()
         self._unbuffered.clear()
         removed = self.readable_store().purge()
         self.notify()

@@ -36,6 +36,7 @@ class RawEvent(NamedTuple):
     params: dict | None
     interface: str
     frames: tuple = ()
+    handled: Any = None  # a threading.Event a caller waits on (`Engine.record(blocking=True)`), else None
 
 
 @dataclass(frozen=True)

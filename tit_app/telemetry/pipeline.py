@@ -1,6 +1,6 @@
 """Step 2 of an event's life: validate against the catalog, scrub, enrich.
 
-Runs on the telemetry worker, never on the caller's thread (except `_blocking` calls).
+Runs on the telemetry driver's thread, never on the caller's (a blocking track hands its event over and waits).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ class TelemetryService(QObject):
     send_finished = pyqtSignal(object)
     _send_requested = pyqtSignal()
     _refresh_requested = pyqtSignal()
+    _persist_requested = pyqtSignal()
     _stop_requested = pyqtSignal()
 
     def __init__(self, intervals: Intervals = Intervals(), parent=None) -> None:
@@ -38,6 +39,7 @@ class TelemetryService(QObject):
         self._thread.started.connect(self._worker.start)
         self._send_requested.connect(self._worker.send_now)
         self._refresh_requested.connect(self._worker.refresh)
+        self._persist_requested.connect(self._worker.persist)
         self._stop_requested.connect(self._worker.stop)
         self._worker.pending_changed.connect(self._take_snapshot)
         self._worker.send_finished.connect(self.send_finished)
@@ -51,6 +53,10 @@ class TelemetryService(QObject):
 
     def refresh(self) -> None:
         self._refresh_requested.emit()
+
+    def wake(self) -> None:
+        """The driver protocol: persist now, on the worker (a blocking track waits for its event)."""
+        self._persist_requested.emit()
 
     @pyqtSlot(object)
     def _take_snapshot(self, snapshot: TelemetrySnapshot) -> None:
