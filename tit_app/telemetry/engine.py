@@ -104,7 +104,8 @@ class Engine:
             return False
         if self._strict:
             self.catalog.validate(name, params)  # raises ValueError where the mistake is
-        if not isinstance(name, str) or not (params is None or isinstance(params, Mapping)):
+        # `type(...) is dict` first: an ABC isinstance check would cost more than the rest of this call.
+        if not isinstance(name, str) or not (params is None or type(params) is dict or isinstance(params, Mapping)):
             self._unbuffered["invalid"] += 1  # counted, so tracked = stored + dropped still adds up
             return False
         if len(self._buffer) >= self.MAX_BUFFER:
