@@ -70,7 +70,7 @@ def wait_for(predicate, timeout_s: float) -> bool:
 def test_disable_in_another_process_stops_this_one(sink, tmp_path):
     with running_app(sink, tmp_path) as engine:
         assert wait_for(lambda: len(received(sink)) >= 10, 10)
-        old_id = engine.config().client_id
+        old_id = engine.consent.config().client_id
         cli("disable")
         seen_at_change = len(received(sink))
         assert wait_for(lambda: telemetry.pending_count() == 0, EMPTY_WITHIN_S)
@@ -85,7 +85,7 @@ def test_disable_in_another_process_stops_this_one(sink, tmp_path):
 def test_reset_id_in_another_process_unlinks_what_this_one_sends(sink, tmp_path):
     with running_app(sink, tmp_path) as engine:
         assert wait_for(lambda: len(received(sink)) >= 10, 10)
-        old_id = engine.config().client_id
+        old_id = engine.consent.config().client_id
         old_sessions = {e["session_id"] for e in received(sink)}
         cli("reset-id")
         seen_at_change = len(received(sink))
@@ -161,7 +161,7 @@ def test_under_an_errors_policy_the_user_can_still_opt_out_and_back_in(tmp_path)
         notice = telemetry.consent_notice()
         assert "usage statistics" not in notice and "error reports" in notice
         assert "heartbeat" not in notice and "sim_ti" in notice
-        assert eng.receipt().level == "errors"
+        assert eng.consent.receipt().level == "errors"
 
 
 def test_opt_out_then_in_starts_a_new_id_session_and_sequence(sink, tmp_path):

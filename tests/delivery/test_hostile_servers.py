@@ -193,7 +193,7 @@ from tit_app import telemetry
 from tit_app.telemetry import api
 
 telemetry.set_enabled(True)
-api.engine().review_delay_s = 0.0  # the 60 s review wait would keep everything home at exit
+api.engine().consent.review_delay_s = 0.0  # the 60 s review wait would keep everything home at exit
 for _ in range(3):
     telemetry.track_event("app_launch")
 print(time.monotonic(), flush=True)  # the exit starts here: atexit persists and sends for at most 0.4 s

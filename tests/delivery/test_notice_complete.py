@@ -18,7 +18,7 @@ import pytest
 from tit_app import telemetry
 from tit_app.telemetry import notice
 from tit_app.telemetry.destinations.registry import kinds
-from tit_app.telemetry.engine import REVIEW_DELAY_S
+from tit_app.telemetry.consent_cache import REVIEW_DELAY_S
 from tit_app.telemetry.model import StoredEvent
 from tit_app.telemetry.testing import isolated_telemetry
 

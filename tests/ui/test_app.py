@@ -128,5 +128,5 @@ def test_screenshots_render_in_a_sandbox(telemetry_env, tmp_path):
     assert {"main-window.png", "consent-dialog.png", "consent-dialog-recipient.png", "consent-reask.png",
             "privacy-page.png", "privacy-page@2x.png", "privacy-pending.png"} <= names
     assert all(p.stat().st_size > 5000 for p in out.glob("*.png"))
-    assert not api.engine().config().consent_shown  # the user's own settings were not touched
+    assert not api.engine().consent.config().consent_shown  # the user's own settings were not touched
     assert telemetry.pending() == []

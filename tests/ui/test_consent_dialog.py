@@ -66,7 +66,7 @@ def test_declining_records_nothing_and_is_remembered(telemetry_env, qtbot, how):
     assert dialog.agreed is False
     assert not dialog.isVisible()
     assert not telemetry.is_enabled()
-    assert api.engine().config().consent_shown
+    assert api.engine().consent.config().consent_shown
     telemetry.track_event("app_launch")
     assert stored_events() == []
 

@@ -143,7 +143,7 @@ def test_reset_id_and_export(telemetry_env, service_factory, qtbot, tmp_path):
     page = open_page(qtbot, service_factory())
     before = page.client_id.text()
     page.reset_button.click()
-    new_id = api.engine().config().client_id
+    new_id = api.engine().consent.config().client_id
     assert page.client_id.text() == new_id != before
     telemetry.track_event("app_launch")
     target = tmp_path / "export.json"

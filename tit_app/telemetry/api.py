@@ -97,29 +97,29 @@ def status() -> Status:
     decision = eng.decision()
     store = eng.readable_store()
     problems = [str(problem) for problem in eng.config_problems()]
-    for extra in (store.problem, eng.config_store.last_error):
+    for extra in (store.problem, eng.consent.config_store.last_error):
         if extra:
             problems.append(extra)
     waiting, why = eng.unwritten()
     if waiting:
         problems.append(f"{waiting} event(s) wait in memory because the queue cannot be written ({why}); "
                         "they are stored as soon as it can")
-    receipt = eng.receipt()
+    receipt = eng.consent.receipt()
     return Status(
         enabled=decision.enabled,
         level=decision.level,
         reason=decision.reason,
         decided_by=decision.decided_by,
         user_can_change=decision.user_can_change,
-        client_id=eng.config().client_id,
+        client_id=eng.consent.config().client_id,
         pending=store.pending_count() + eng.unwritten()[0],  # those waiting in memory are pending too
         dropped=store.drop_counts(),
         destinations=_destinations(eng, store),
         problems=problems,
         receipt=receipt.summary() if receipt else None,
-        preview=eng.config().preview,
-        hold=hold_text(eng.hold()) if decision.enabled else "",
-        changes=eng.consent_changes(),
+        preview=eng.consent.config().preview,
+        hold=hold_text(eng.consent.hold()) if decision.enabled else "",
+        changes=eng.consent.changes(),
     )
 
 
@@ -145,7 +145,7 @@ def _destinations(eng: Engine, store) -> list[dict]:
 
 def load_config() -> TelemetryConfig:
     """The user's stored settings, read from the file now."""
-    return engine().config_store.load()
+    return engine().consent.config_store.load()
 
 
 def save_config(cfg: TelemetryConfig) -> bool:
@@ -155,7 +155,7 @@ def save_config(cfg: TelemetryConfig) -> bool:
     now stays paused until `set_enabled(True)` records one.
     """
     eng = engine()
-    saved = eng.config_store.save(cfg)
+    saved = eng.consent.config_store.save(cfg)
     eng.invalidate()
     return saved
 
@@ -217,8 +217,8 @@ def local_data() -> dict:
     eng = engine()
     eng.persist()
     store = eng.readable_store()
-    receipt = eng.receipt()
-    return document(store.pending(), store.history(), eng.config().client_id, eng.decision().reason,
+    receipt = eng.consent.receipt()
+    return document(store.pending(), store.history(), eng.consent.config().client_id, eng.decision().reason,
                     receipt.to_mapping() if receipt else None)
 
 
@@ -269,17 +269,17 @@ def decision():
 
 def client_id() -> str | None:
     """The anonymous installation id events carry; None before the user agrees and after opting out."""
-    return engine().config().client_id
+    return engine().consent.config().client_id
 
 
 def level() -> str:
     """The level the user chose ("usage" or "errors"), whether or not telemetry is on."""
-    return engine().config().level
+    return engine().consent.config().level
 
 
 def consent_asked() -> bool:
     """True once the user has answered the consent question (either way)."""
-    return engine().config().consent_shown
+    return engine().consent.config().consent_shown
 
 
 def event_catalog():
@@ -328,12 +328,12 @@ def store_location(create: bool = False) -> tuple[Path | None, str | None]:
 
 def consent_receipt():
     """The receipt of the user's last answer (`receipt.Receipt`), or None."""
-    return engine().receipt()
+    return engine().consent.receipt()
 
 
 def consent_changes() -> list[str]:
     """What can leave now that the user did not agree to, in words; non-empty means: ask again."""
-    return engine().consent_changes()
+    return engine().consent.changes()
 
 
 def consent_needed() -> bool:
@@ -342,7 +342,7 @@ def consent_needed() -> bool:
     decision = eng.decision()
     if not decision.user_can_change or decision.decided_by == "environment":
         return False
-    return not eng.config().consent_shown or bool(eng.consent_changes())
+    return not eng.consent.config().consent_shown or bool(eng.consent.changes())
 
 
 def consent_notice(plain: bool = False) -> str:
@@ -351,7 +351,7 @@ def consent_notice(plain: bool = False) -> str:
     from .notice import consent_markdown, consent_plain
 
     eng = engine()
-    text = consent_markdown(eng.catalog, eng.policy().ceiling, recipients())
+    text = consent_markdown(eng.catalog, eng.consent.policy().ceiling, recipients())
     return consent_plain(text) if plain else text
 
 
@@ -368,7 +368,7 @@ def consent_changes_notice() -> str:
 
 def preview_only() -> bool:
     """True while events are kept on this computer (recorded and visible, never sent)."""
-    return engine().config().preview
+    return engine().consent.config().preview
 
 
 def set_preview(on: bool) -> bool:
@@ -378,7 +378,7 @@ def set_preview(on: bool) -> bool:
 
 def sending_hold():
     """Why events may not leave yet: `Hold(until, reason)`, reason "preview", "review" or ""."""
-    return engine().hold()
+    return engine().consent.hold()
 
 
 def loss_report() -> list[tuple[str, int, str]]:

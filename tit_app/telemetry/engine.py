@@ -1,27 +1,25 @@
-"""The engine: one object owning the buffer, the consent cache, the store and the exporters.
+"""The engine: one object owning the buffer, the consent cache (`consent_cache`), the store and the exporters.
 
 The public functions in `api.py` delegate here; nothing outside the telemetry package
 holds an engine. A driver (the headless thread in `headless.py`, or the GUI's worker
 attached with `api.attach_driver`) calls `persist()` and `send()`; callers on any thread
 only ever touch `record()`, which appends to a deque and returns.
 
-The consent decision is cached without the environment switches, so the caller's fast
-path only has to re-read the kill switches. The settings, the policy and destinations.json
-are watched (`filewatch`): a change made by any process is seen before the next persist
-and before every send round, and acted on here (docs/architecture.md, "The consent decision").
+`consent_cache` knows the consent (the settings, the policy and destinations.json are
+watched); the engine asks it before the next persist and before every send round, and
+acts here on what changed: purging, a new session, dropping usage events
+(docs/architecture.md, "The consent decision").
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import os
 import threading
 import time
 import uuid
 import weakref
 from collections import Counter, deque
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
@@ -29,31 +27,17 @@ from tit_app import paths
 
 from . import consent, envflags
 from .catalog import Catalog, load_catalog
-from .config import ConfigStore, TelemetryConfig, config_path, new_client_id
-from .consent import Policy, load_policy
-from .filewatch import FileWatch
+from .config import ConfigStore, new_client_id
+from .consent_cache import REVIEW_DELAY_S, ConsentCache
 from .model import DELETION, RawEvent, deletion_request
 from .problems import ProblemLog
-from .receipt import NOTICE_VERSION, Receipt
-from .receipt import from_mapping as receipt_from
 from .store import NoStore
 
 log = logging.getLogger(__name__)
 
 HEALTH_INTERVAL_S = 6 * 3600
-REVIEW_DELAY_S = 60.0  # after an Enable, the first events wait this long so the user can look at them
 HANDOVER_WAIT_S = 1.0  # how long a blocking track waits for the driver to store its event
 RECHECK_WHILE_OFF_S = 1.0  # how often a caller's track_event looks whether another process turned it on
-NO_RECEIPT = ("you agreed under an earlier notice, which did not list every field that is sent; "
-              "the notice now lists them all")
-
-
-@dataclass(frozen=True)
-class Hold:
-    """Usage and error events may not leave before `until` (epoch seconds; inf: until switched off)."""
-
-    until: float
-    reason: str  # "preview", "review", or "" when nothing holds them
 
 
 class Engine:
@@ -62,9 +46,8 @@ class Engine:
 
     def __init__(self, config_store: ConfigStore | None = None, catalog: Catalog | None = None,
                  scrubber: Callable[[str], str] | None = None, review_delay_s: float = REVIEW_DELAY_S) -> None:
-        self.config_store = config_store or ConfigStore()
-        self.review_delay_s = review_delay_s
         self._catalog = catalog
+        self.consent = ConsentCache(config_store or ConfigStore(), lambda: self.catalog, review_delay_s)
         self._scrubber = scrubber
         self._buffer: deque[RawEvent] = deque()
         self._unbuffered = Counter()  # drops before an event reached the store
@@ -74,14 +57,8 @@ class Engine:
         self._init_lock = threading.RLock()
         self._strict = envflags.strict()
         self._last_health = 0.0
-        self._cfg: TelemetryConfig | None = None  # cached settings file
-        self._policy: Policy | None = None  # cached administrator policy
-        self._decision: consent.Decision | None = None  # without the env switches
         self._applied: tuple | None = None  # (enabled, client_id, level) last acted on
-        self._scope: tuple[str, frozenset[str]] | None = None  # (level, items)
         self._state_lock = threading.RLock()
-        self._watch = FileWatch({"settings": config_path, "policy": paths.policy_file,
-                                 "destinations": paths.destinations_file})
         self._accepting: bool | None = None  # consent without the env switches; None = not known yet
         self._next_look = 0.0  # monotonic time of the next look while off (see record)
         self._closed = False
@@ -170,32 +147,10 @@ class Engine:
 
     # -- consent ---------------------------------------------------------------------------
 
-    def config(self) -> TelemetryConfig:
-        if self._cfg is None:
-            self._cfg = self._load_config()
-        return self._cfg
-
-    def _load_config(self) -> TelemetryConfig:
-        cfg = self.config_store.load()
-        if cfg.repair_needed or (cfg.enabled and cfg.client_id is None):
-            # An invalid id is replaced once, and saved, so every process uses the same new one.
-            cfg.client_id = new_client_id() if cfg.enabled else None
-            self.config_store.save(cfg)
-            self._watch.changed()  # our own write is not news
-        return cfg
-
-    def policy(self) -> Policy:
-        if self._policy is None:
-            self._policy = load_policy()
-        return self._policy
-
     def decision(self) -> consent.Decision:
         """The decision now: settings, policy and destinations re-read if any process changed them."""
         self.refresh()
-        kill_switch = envflags.active_kill_switch()
-        if kill_switch:
-            return consent.decide(kill_switch, self.policy(), False, "usage", False)
-        return self._decision
+        return self.consent.decision()
 
     def refresh(self) -> bool:
         """Look for changes to the settings, the policy or destinations.json (one stat each); act on them.
@@ -204,8 +159,8 @@ class Engine:
         level made by another process takes effect here before anything more is stored or sent.
         """
         with self._state_lock:  # one thread sees a change and acts on it before any other reads the state
-            changed = self._watch.changed()
-            if not changed and self._decision is not None:
+            changed = self.consent.changed_files()
+            if not changed and self._applied is not None:
                 return False
             if "destinations" in changed:
                 self.reload_destinations()
@@ -213,24 +168,16 @@ class Engine:
         return True
 
     def invalidate(self) -> None:
-        """Forget the cached settings and decision; re-decide now and act on any change."""
+        """Re-read the settings and the policy, decide again, and act on any change."""
         with self._state_lock:
-            self._cfg = self._policy = None  # the scope stays: it changes with the catalog and destinations only
-            self._decision = self._decide()
-            self._accepting = self._decision.enabled
-            self._apply(self._decision)
+            decision = self.consent.reread()
+            self._accepting = decision.enabled
+            self._apply(decision)
         self.notify()  # observers (the Privacy page, the status bar) show the new state
-
-    def _decide(self) -> consent.Decision:
-        cfg, policy = self.config(), self.policy()
-        decision = consent.decide(None, policy, cfg.enabled, cfg.level, cfg.consent_shown or cfg.enabled)
-        if decision.enabled and self.consent_changes():
-            return consent.paused_for_review(policy.ceiling)
-        return decision
 
     def _apply(self, decision: consent.Decision) -> None:
         """Carry out what a changed decision means for what is buffered and queued."""
-        state = (decision.enabled, self.config().client_id, decision.level)
+        state = (decision.enabled, self.consent.config().client_id, decision.level)
         before, self._applied = self._applied, state
         if before is None or before == state:
             return
@@ -256,7 +203,7 @@ class Engine:
         if not self._owed or not self._opened_store():
             self._owed.clear()
             return
-        steps = {"purge": lambda s: s.purge(), "other ids": lambda s: s.keep_only_client(self.config().client_id),
+        steps = {"purge": lambda s: s.purge(), "other ids": lambda s: s.keep_only_client(self.consent.config().client_id),
                  "usage": lambda s: s.drop_level("usage", "level_lowered")}
         for name in list(self._owed):
             try:
@@ -265,82 +212,45 @@ class Engine:
             except Exception as exc:  # read-only or full: tried again at the next persist
                 self._problems_seen.report("cleaning the queue", exc)
 
-    def consent_changes(self) -> list[str]:
-        """What can leave now that the user has not agreed to (empty when nothing), in words.
-
-        Only meaningful while the user's answer is yes; a narrower scope is never a change.
-        """
-        cfg = self.config()
-        if not cfg.enabled:
-            return []
-        agreed = receipt_from(cfg.receipt)
-        if agreed is None:
-            return [NO_RECEIPT]
-        from .scope import added, describe
-
-        return [describe(item, self.catalog) for item in added(agreed.scope, self.scope(agreed.level))]
-
-    def scope(self, level: str) -> frozenset[str]:
-        """Everything that can leave at `level` (capped by the policy), with the configured recipients."""
-        ceiling = self.policy().ceiling
-        if ceiling in ("errors", "off"):
-            level = "errors"
-        if self._scope is None or self._scope[0] != level:
-            from .destinations.settings import payload_fields, recipients
-            from .scope import scope_items
-
-            self._scope = (level, scope_items(self.catalog, level, payload_fields(), recipients()))
-        return self._scope[1]
-
     def reload_scope(self) -> None:
-        """The catalog or the destinations changed: decide again whether the receipt still covers everything."""
-        self._scope = None
+        """The catalog changed: decide again whether the receipt still covers everything."""
+        self.consent.forget_scope()
         self.invalidate()
-
-    def receipt(self) -> Receipt | None:
-        return receipt_from(self.config().receipt)
 
     def set_enabled(self, enabled: bool, level: str | None = None, via: str = "api") -> bool:
         """Save the user's answer with its receipt; returns False when it could only be kept for this session."""
         with self._state_lock:
             self.refresh()
-            cfg = self.config()
+            cfg = self.consent.config()
             old_id = cfg.client_id
             first_opt_in = enabled and not cfg.first_run_recorded
             cfg.enabled, cfg.consent_shown = bool(enabled), True
             cfg.level = level or cfg.level
             cfg.consent_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
             cfg.client_id = (old_id or new_client_id()) if enabled else None
-            cfg.receipt = self._new_receipt(cfg.level if enabled else "off", via).to_mapping()
-            saved = self.config_store.save(cfg)
+            cfg.receipt = self.consent.new_receipt(cfg.level if enabled else "off", via).to_mapping()
+            saved = self.consent.config_store.save(cfg)
             self.invalidate()
             if not enabled and old_id is not None:
                 self._forget(old_id, keep_usage_summary=False)
         if first_opt_in and self.decision().enabled:
             self.record("first_run", None)
             self.persist()  # durable at once, whoever drives
-            cfg = self.config()
+            cfg = self.consent.config()
             cfg.first_run_recorded = True
-            saved = self.config_store.save(cfg) and saved
+            saved = self.consent.config_store.save(cfg) and saved
         return saved
-
-    def _new_receipt(self, level: str, via: str) -> Receipt:
-        from .scope import scope_hash
-
-        items = tuple(sorted(self.scope(level))) if level != "off" else ()
-        effective = "errors" if level == "usage" and self.policy().ceiling == "errors" else level
-        return Receipt(NOTICE_VERSION, scope_hash(items), items, effective, time.time(), via)
 
     def reset_client_id(self) -> str | None:
         """Use a new anonymous id from now on; None when there is no id (telemetry is off)."""
         with self._state_lock:
             self.refresh()
-            cfg = self.config()
+            cfg = self.consent.config()
             old_id = cfg.client_id
             if old_id is None:
                 return None
             cfg.client_id = new_client_id()
-            self.config_store.save(cfg)
+            self.consent.config_store.save(cfg)
             self.invalidate()
             self._forget(old_id, keep_usage_summary=True)
             return cfg.client_id
@@ -363,22 +273,11 @@ class Engine:
 
     def set_preview(self, on: bool) -> bool:
         """Keep events on this computer (recorded and visible, never sent) while `on`."""
-        cfg = self.config()
+        cfg = self.consent.config()
         cfg.preview = bool(on)
-        saved = self.config_store.save(cfg)
+        saved = self.consent.config_store.save(cfg)
         self.invalidate()
         return saved
-
-    def hold(self, now: float | None = None) -> Hold:
-        """Why usage and error events may not leave yet, and until when."""
-        now = time.time() if now is None else now
-        cfg = self.config()
-        if cfg.preview:
-            return Hold(math.inf, "preview")
-        agreed = receipt_from(cfg.receipt)
-        if agreed is not None and cfg.enabled and now < agreed.at + self.review_delay_s:
-            return Hold(agreed.at + self.review_delay_s, "review")
-        return Hold(0.0, "")
 
     # -- lazily built parts ----------------------------------------------------------------
 
@@ -444,7 +343,7 @@ class Engine:
             for exporter in self._exporters or ():
                 _close_quietly(exporter)
             self._exporters = None
-            self._scope = None
+        self.consent.forget_scope()
         if self._opened_store():
             try:
                 self.store.retry_now()
@@ -478,7 +377,7 @@ class Engine:
             return 0
         if not raws and not self._unbuffered and not self._unwritten:
             return 0
-        batch = self.enricher.build(raws, self.config().client_id, decision.level)
+        batch = self.enricher.build(raws, self.consent.config().client_id, decision.level)
         return self._write(self._unwritten + batch.events, batch.drops + self._take_unbuffered())
 
     def _write(self, events: list, drops: Counter) -> int:
@@ -536,7 +435,7 @@ class Engine:
             return frozenset({DELETION})
         if decision.level == "errors" and self._opened_store():
             self.store.drop_level("usage", "level_lowered")
-        hold = self.hold()
+        hold = self.consent.hold()
         if hold.reason == "preview" or (hold.reason == "review" and not force):
             return frozenset({DELETION})
         return frozenset({DELETION, "errors"} | ({"usage"} if decision.level == "usage" else set()))

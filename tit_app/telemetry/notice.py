@@ -19,7 +19,7 @@ from .model import DELETION, StoredEvent
 from .receipt import NOTICE_VERSION
 from .scope import Recipient, leaves_at
 
-REVIEW_WORDS = "the first minute"  # must match the engine's REVIEW_DELAY_S (a test checks it)
+REVIEW_WORDS = "the first minute"  # must match consent_cache.REVIEW_DELAY_S (a test checks it)
 IP_CAVEAT = ("Like any web server, a destination sees the internet address your computer connects from; "
              "tit_app never puts it in an event.")
 IDENTIFIERS = ("a random anonymous id for this installation (none exists until you agree; it is replaced "

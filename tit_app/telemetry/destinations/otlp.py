@@ -10,7 +10,6 @@ environment variables (§2.6) or `destinations.json`.
 from __future__ import annotations
 
 import gzip
-import math
 import os
 import sys
 from typing import Any, Mapping
