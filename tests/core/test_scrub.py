@@ -12,25 +12,15 @@ from hypothesis import strategies as st
 from tit_app import telemetry
 from tit_app.telemetry.scrub import (
     CUT_AT,
-    Scrubber,
     cut,
     default_scrubber,
-    domains,
-    emails,
-    files,
-    ip_addresses,
     machine_names,
     names,
-    paths,
-    phones,
-    secrets,
-    subjects,
-    urls,
+    scrubber_for,
 )
 
 USER, HOST, FULL_NAME = "mkowalski", "neurolab-ws07", "Maria Kowalski"
-STEPS = (urls, emails, secrets, paths, domains, files, ip_addresses, phones, subjects)
-SCRUB = Scrubber(STEPS + (names(USER, HOST, FULL_NAME),))
+SCRUB = scrubber_for(USER, HOST, FULL_NAME)
 
 MUST_CHANGE = [
     ("No such file: '/home/mkowalski/data/x.nii.gz'", "No such file: '<path>'"),
@@ -123,7 +113,7 @@ def test_leaves_ordinary_text_alone(text):
 
 
 # User and host names that are ordinary words go only where they stand as names.
-COMMON_WORD_NAMES = Scrubber(STEPS + (names("max", "root"),))
+COMMON_WORD_NAMES = scrubber_for("max", "root")
 
 
 @pytest.mark.parametrize("text", ["max_iter must be >= 1", "np.max of an empty array", "max 3 retries", "np.max Python",

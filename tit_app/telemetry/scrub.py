@@ -404,9 +404,16 @@ def _windows_display_name() -> str | None:
     return None
 
 
+# Every step but the names, in the order they run (an e-mail inside a URL goes with the URL).
+TEXT_STEPS = (urls, emails, secrets, paths, domains, files, ip_addresses, phones, subjects)
+
+
+def scrubber_for(user: str | None, host: str | None, full_name: str | None = None,
+                 limit: int | None = CUT_AT) -> Scrubber:
+    """The scrubber for one account: every text step, then that account's names."""
+    return Scrubber(TEXT_STEPS + (names(user, host, full_name),), limit)
+
+
 def default_scrubber() -> Scrubber:
     user, host = machine_names()
-    return Scrubber(
-        (urls, emails, secrets, paths, domains, files, ip_addresses, phones, subjects,
-         names(user, host, account_full_name()))
-    )
+    return scrubber_for(user, host, account_full_name())
