@@ -63,7 +63,7 @@ def cmd_disable(args) -> int:
 
 
 def _say_deletion_request() -> None:
-    takers = [e.name for e in telemetry.exporters() if "deletion" in e.levels]
+    takers = telemetry.deletion_destinations()
     if takers:
         _say(f"A request to delete the old id's data is queued for {', '.join(takers)}.")
 

@@ -302,6 +302,13 @@ def exporters() -> list:
     return engine().exporters()
 
 
+def deletion_destinations() -> list[str]:
+    """The configured destinations that receive a deletion request when the user opts out or resets the id."""
+    from .model import DELETION
+
+    return [e.name for e in exporters() if DELETION in e.levels]
+
+
 def config_problems() -> list:
     """Destination settings that are unusable or used differently than written, each naming its setting."""
     return engine().config_problems()
