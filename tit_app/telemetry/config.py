@@ -38,7 +38,7 @@ def new_client_id() -> str:
 @dataclass
 class TelemetryConfig:
     enabled: bool = False
-    client_id: str | None = None  # None until the user agrees; replaced at every opt-out and reset
+    client_id: str | None = None  # None until the user agrees and after an opt-out; replaced at a reset
     consent_shown: bool = False
     level: str = "usage"
     consent_at: str | None = None

@@ -22,8 +22,8 @@ from .scope import Recipient, leaves_at
 REVIEW_WORDS = "the first minute"  # must match consent_cache.REVIEW_DELAY_S (a test checks it)
 IP_CAVEAT = ("Like any web server, a destination sees the internet address your computer connects from; "
              "tit_app never puts it in an event.")
-IDENTIFIERS = ("a random anonymous id for this installation (none exists until you agree; it is replaced "
-               "when you turn sharing off or reset it), a random session number, a random id and a "
+IDENTIFIERS = ("a random anonymous id for this installation (none exists until you agree; it is deleted "
+               "when you turn sharing off and replaced when you reset it), a random session number, a random id and a "
                "sequence number for each event, and the time it happened")
 
 EXAMPLE_NOW = 1_767_614_400.0  # 2026-01-05T12:00:00Z: a fixed time keeps the examples stable
@@ -112,7 +112,8 @@ def consent_markdown(catalog, ceiling: str | None, recipients: list[Recipient]) 
         *[f"- {item}" for item in catalog.never_collected], "",
         "**Who receives it**", "",
         *_recipient_lines(recipients, Bounds()), "",
-        f"Nothing is sent unless you choose **Enable**. After that, nothing leaves for {REVIEW_WORDS}: "
+        f"Nothing is sent unless you choose **Enable**. After that, nothing leaves for {REVIEW_WORDS} "
+        "unless you choose *Send now*: "
         "under *Settings → Privacy* you can see every pending event with its exact payload, delete any "
         "of them, keep everything on this computer (preview only), or turn sharing off at any time.",
     ]
@@ -208,7 +209,8 @@ def _consent_section() -> list[str]:
         "When an update adds an event, a parameter, a field or a recipient, tit_app asks again on the next "
         "start, shows what is new, and records and sends nothing new until you answer. Removing something "
         "never asks.", "",
-        f"After every **Enable**, nothing leaves for {REVIEW_WORDS}, so you can look at the pending events first. "
+        f"After every **Enable**, nothing leaves for {REVIEW_WORDS} (unless you choose *Send now* or "
+        "`tit-app telemetry flush`), so you can look at the pending events first. "
         "*Keep events on this computer (preview only)* on the Privacy page, or `tit-app telemetry preview on`, "
         "keeps recording them for you to see and sends nothing until you switch it off.", "",
         "Turning sharing off deletes the pending events, the history of sent events and the anonymous id. "

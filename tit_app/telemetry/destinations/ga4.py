@@ -240,7 +240,7 @@ KIND = DestinationKind(
     display_url=display_url,
     variables=("TIT_GA4_MEASUREMENT_ID", "TIT_GA4_ENDPOINT"),
     fields={
-        "client_id": "the anonymous installation id: random, and replaced at every opt-out and reset",
+        "client_id": "the anonymous installation id: random; deleted at opt-out, replaced at a reset",
         "events": "the list of events in this request",
         "name": "the event's name from the catalog",
         "params": "the event's parameters and the parameters added to every event",

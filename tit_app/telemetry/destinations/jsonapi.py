@@ -96,7 +96,7 @@ KIND = DestinationKind(
         "name": "the event's name from the catalog",
         "level": "usage, errors, or deletion (a request to delete an old anonymous id's data)",
         "time_us": "when the event happened, in microseconds since 1970",
-        "client_id": "the anonymous installation id: random, and replaced at every opt-out and reset",
+        "client_id": "the anonymous installation id: random; deleted at opt-out, replaced at a reset",
         "session_id": "a random number for this run of the app, renewed with the anonymous id",
         "seq": "the event's position in its session",
         "params": "the event's parameters",

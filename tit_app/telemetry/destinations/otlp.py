@@ -416,7 +416,7 @@ KIND = DestinationKind(
         "eventName": "the event's name from the catalog, prefixed tit_app.",
         "service.name": "tit-app (or the name your administrator set in OTEL_SERVICE_NAME)",
         "service.version": "the tit_app version",
-        "service.instance.id": "the anonymous installation id: random, and replaced at every opt-out and reset",
+        "service.instance.id": "the anonymous installation id: random; deleted at opt-out, replaced at a reset",
         "deployment.environment.name": "development for internal runs, production otherwise (from internal)",
         "os.type": "the operating-system family (from os_name)",
         "os.version": "the operating-system release (from os_version)",
