@@ -13,6 +13,7 @@ import sys
 from tit_app import __version__
 
 SUBCOMMANDS = ("tit_app.commands.run", "tit_app.commands.telemetry")
+EXIT_CRASH = 70  # EX_SOFTWARE (sysexits.h): an internal error
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,12 +34,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is not None:
-        return args.func(args)
+        return _run_command(args)
     if args.self_test:
         from tit_app.selftest import run_self_test
 
         return run_self_test()
     return _launch_gui(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run a subcommand; an exception nobody caught is recorded (as consent allows) and exits 70."""
+    from tit_app import telemetry
+
+    telemetry.install_crash_handler("cli")
+    try:
+        return args.func(args)
+    except Exception as exc:
+        record = telemetry.report_crash(exc, "cli")
+        print(f"tit-app: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"tit-app: {_crash_fate(record)}", file=sys.stderr)
+        return EXIT_CRASH
+
+
+def _crash_fate(record) -> str:
+    if record is not None and record.shared:
+        report_id = f" (id {record.event.event_id})" if record.event is not None else ""
+        return f"a scrubbed error report{report_id} was queued; see it with `tit-app telemetry show`"
+    if record is not None and record.repeat:
+        return "the same error was reported before in this run; it was counted, not queued again"
+    return "no error report was kept (error reporting is off)"
 
 
 def _launch_gui(args: argparse.Namespace) -> int:

@@ -210,12 +210,24 @@ def cmd_validate_ga4(args) -> int:
     return EXIT_OK
 
 
+def cmd_test_crash(args) -> int:
+    from tit_app.commands import crash_check
+
+    if args.in_child:
+        crash_check.crash_on_purpose()  # the child: nobody catches it; cli.py records it and exits 70
+    crashed, lines = crash_check.run_check(args.timeout)
+    for line in lines:
+        _say(line)
+    return EXIT_OK if crashed else _fail("the test crash did not happen as expected")
+
+
 HANDLERS = {
     "status": cmd_status, "enable": cmd_enable, "disable": cmd_disable, "show": cmd_show, "flush": cmd_flush,
     "purge": cmd_purge, "export": cmd_export, "reset-id": cmd_reset_id, "schema": cmd_schema,
     "preview": cmd_preview, "notice": cmd_notice,
     "destination add": cmd_destination_add, "destination remove": cmd_destination_remove,
     "destination list": cmd_destination_list, "set-secret": cmd_set_secret, "validate-ga4": cmd_validate_ga4,
+    "test-crash": cmd_test_crash,
 }
 
 

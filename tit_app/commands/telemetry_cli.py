@@ -100,6 +100,11 @@ def build(subparsers, handlers: Handlers) -> argparse.ArgumentParser:
     validate = commands.add_parser("validate-ga4", help="check pending events with GA4's validation server")
     validate.add_argument("--limit", type=_positive_int, default=5, help="check at most N pending events (default 5)")
     validate.set_defaults(func=handlers["validate-ga4"])
+
+    crash = commands.add_parser("test-crash", help="crash a child process on purpose and show where its error report went")
+    crash.add_argument("--timeout", type=_seconds, default=10.0, help="time for sending the report (default 10)")
+    crash.add_argument("--in-child", action="store_true", help=argparse.SUPPRESS)
+    crash.set_defaults(func=handlers["test-crash"])
     return parser
 
 

@@ -3,7 +3,7 @@
 Keeps the public names of TI-Toolbox's `tit.telemetry`, so switching is a change of import.
 See docs/architecture.md for the life of an event and docs/telemetry.md for what is collected.
 The functions are those of `api` (the only way in for the UI and the commands), plus
-`track_operation`, the consent prompts and the settings dataclass.
+`track_operation`, the consent prompts, the settings dataclass and the crash handler.
 
 Names are loaded on first use (PEP 562), so importing this package costs almost nothing
 for an application that never turns telemetry on.
@@ -30,6 +30,9 @@ _EXPORTS = {
         "remove_destination", "secret_names", "set_secret",
     ),
     "config": ("TelemetryConfig",),
+    "crash_hooks": ("install_crash_handler", "report_crash"),
+    "crash_once": ("send_crash_once",),
+    "crash_record": ("CrashRecord",),
     "destinations.secrets": ("SecretStoreError",),
     "operation": ("Cancelled", "track_operation"),
     "prompt": ("consent_prompt_cli", "consent_prompt_gui", "register_gui_prompt"),
@@ -55,6 +58,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from .api import *  # noqa: F403
     from .config import TelemetryConfig  # noqa: F401
+    from .crash_hooks import install_crash_handler, report_crash  # noqa: F401
+    from .crash_once import send_crash_once  # noqa: F401
+    from .crash_record import CrashRecord  # noqa: F401
     from .destinations.editing import (  # noqa: F401
         add_destination, describe_destinations, destination_kinds, missing_secret_hint, remove_destination,
         secret_names, set_secret,

@@ -138,7 +138,20 @@ class ConsentCache:
 
         items = tuple(sorted(self.scope(level))) if level != "off" else ()
         effective = "errors" if level == "usage" and self.policy().ceiling == "errors" else level
-        return Receipt(NOTICE_VERSION, scope_hash(items), items, effective, time.time(), via)
+        earlier = self.receipt()  # one-time consents stay on record whatever the new answer
+        return Receipt(NOTICE_VERSION, scope_hash(items), items, effective, time.time(), via,
+                       earlier.once if earlier else ())
+
+    def note_one_time(self, event: str, event_id: str, via: str) -> bool:
+        """Record in the receipt a consent to send the one report `event_id` now; False if not saved.
+
+        The answer itself stays as it was; without any answer yet, the receipt says "no"
+        (sharing is off) and holds only this.
+        """
+        cfg = self.config()
+        base = self.receipt() or self.new_receipt("off", via)
+        cfg.receipt = base.with_once(event, event_id, via).to_mapping()
+        return self.config_store.save(cfg)
 
     def hold(self, now: float | None = None) -> Hold:
         """Why usage and error events may not leave yet, and until when."""

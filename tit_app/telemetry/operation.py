@@ -40,8 +40,12 @@ def app_frames(exc: BaseException) -> list[dict[str, Any]]:
 
 def fingerprint(exc: BaseException, frames: list[dict[str, Any]]) -> str:
     exc_type = type(exc)
-    parts = [f"{exc_type.__module__}.{exc_type.__qualname__}"]
-    parts += [f"{f['module']}:{f['function']}" for f in frames]
+    return fingerprint_of(f"{exc_type.__module__}.{exc_type.__qualname__}", frames)
+
+
+def fingerprint_of(type_name: str, frames: list[dict[str, Any]]) -> str:
+    """The fingerprint of an error named `type_name` (a native crash has no exception class)."""
+    parts = [type_name] + [f"{f['module']}:{f['function']}" for f in frames]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

@@ -126,6 +126,9 @@ def event_attributes(event: StoredEvent) -> dict[str, Any]:
         "tit_app.interface": event.system.get("interface"),
         **event.params,
     }
+    if event.params.get("error_type"):  # semconv's names for an exception in a log record
+        attributes["exception.type"] = event.params["error_type"]
+        attributes["exception.message"] = event.params.get("error_detail", "")
     if event.frames:
         attributes["exception.stacktrace"] = "\n".join(_frame_line(f) for f in event.frames)
     return attributes
@@ -429,6 +432,8 @@ KIND = DestinationKind(
         "session.id": "a random number for this run of the app, renewed with the anonymous id",
         "tit_app.sequence": "the event's position in its session",
         "tit_app.interface": "desktop window or command line (from interface)",
+        "exception.type": "error-level events only: the error's type (from error_type)",
+        "exception.message": "error-level events only: the scrubbed error message (from error_detail)",
         "exception.stacktrace": "error-level events only: the app's own functions on the stack, as module:function:line",
     },
 )

@@ -213,6 +213,7 @@ def _tags(event: StoredEvent) -> dict[str, str]:
         "interface": event.system.get("interface"),
         "event": event.name,
         "status": event.params.get("status"),
+        "where": event.params.get("where"),  # app_crash: gui, cli, thread or native
     }
     return {k: str(v)[:MAX_TAG] for k, v in tags.items() if v is not None}
 
@@ -346,7 +347,7 @@ KIND = DestinationKind(
         "level": "error for failures, warning otherwise",
         "release": "tit-app@ and the tit_app version",
         "environment": "development for internal runs, production otherwise (from internal)",
-        "tags": "searchable copies of os_name, arch, interface, the event's name and status",
+        "tags": "searchable copies of os_name, arch, interface, the event's name, and its status or where",
         "event": "the event's name from the catalog",
         "contexts": "the operating system, Python and app versions, from the parameters added to every event",
         "os": "the operating-system family and release", "runtime": "the Python implementation and version",
@@ -354,7 +355,7 @@ KIND = DestinationKind(
         "extra": "the event's other parameters",
         "exception": "the error: its type, its scrubbed message and the app's own stack frames",
         "values": "the list of errors (always one)", "value": "the scrubbed error message (from error_detail)",
-        "mechanism": "how the error was caught", "handled": "always false: the operation failed",
+        "mechanism": "how the error was caught", "handled": "always false: the operation failed, or nothing caught the error",
         "stacktrace": "the app's own functions on the stack", "frames": "the stack frames, caller first",
         "module": "a stack frame's Python module (tit_app code only, no paths)",
         "function": "a stack frame's function name", "lineno": "a stack frame's line number",
