@@ -44,6 +44,16 @@ def install_crash_handler(interface: str = "cli", on_crash: Callable[[CrashRecor
     return _guarded(_native_start, [])
 
 
+def uninstall_crash_handler() -> None:
+    """Put back the hooks that were there before, and stop native traces (tests; an embedding app leaving)."""
+    from . import crash_native
+
+    if _state["installed"]:
+        sys.excepthook, threading.excepthook = _state["previous"], _state["thread_previous"]
+    _state.update(installed=False, interface="cli", on_crash=None, previous=None, thread_previous=None)
+    crash_native.disable()
+
+
 def report_crash(exc: BaseException, where: str | None = None) -> CrashRecord | None:
     """Record `exc` as an unhandled exception (front ends that catch it at the top); None if that failed."""
     if where is not None and where not in WHERE:

@@ -45,12 +45,12 @@ def enable() -> Path | None:
         log.debug("native crash traces stay off: %s", exc)
         return None
     _open["file"] = handle
-    atexit.register(_clean_exit)
+    atexit.register(disable)
     return path
 
 
-def _clean_exit() -> None:
-    """A normal exit: nothing to report, so the file goes."""
+def disable() -> None:
+    """Stop writing traces (a normal exit, or the handler uninstalled); an empty file goes."""
     handle = _open.pop("file", None)
     if handle is None:
         return

@@ -9,6 +9,7 @@ operation becomes `failed(message)`, never an exception in the GUI.
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any, Callable, Mapping
 
 from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
@@ -76,13 +77,41 @@ class OperationHandle(QObject):
         self._worker = worker
         self._thread = QThread()
         self._thread.setObjectName(f"tit-op-{worker._op_name}")
+        self._failed_by_crash = False
         worker.moveToThread(self._thread)
         self._thread.started.connect(worker.run)
         # Direct: quit() is thread-safe, and the thread should end without a GUI round trip.
         worker.ended.connect(self._thread.quit, Qt.DirectConnection)
-        for name in ("progress", "finished", "failed", "cancelled"):
-            getattr(worker, name).connect(getattr(self, name))
+        worker.progress.connect(self.progress)
+        worker.finished.connect(self._worker_finished)
+        worker.failed.connect(self._worker_failed)
+        worker.cancelled.connect(self._worker_cancelled)
         self._thread.finished.connect(self.ended)
+        _live.add(self)
+
+    # Once a crash marked the run failed, what the worker says afterwards changes nothing.
+    @pyqtSlot(object)
+    def _worker_finished(self, result) -> None:
+        if not self._failed_by_crash:
+            self.finished.emit(result)
+
+    @pyqtSlot(str)
+    def _worker_failed(self, message: str) -> None:
+        if not self._failed_by_crash:
+            self.failed.emit(message)
+
+    @pyqtSlot()
+    def _worker_cancelled(self) -> None:
+        if not self._failed_by_crash:
+            self.cancelled.emit()
+
+    def mark_failed(self, message: str) -> None:
+        """An unexpected error elsewhere in the app: stop this run and report it failed."""
+        if self._failed_by_crash or not self.is_running():
+            return
+        self._failed_by_crash = True
+        self.token.cancel()
+        self.failed.emit(message)
 
     def start(self) -> None:
         self._thread.start()
@@ -103,6 +132,17 @@ class OperationHandle(QObject):
             return True
         abandon(self._thread, self._worker)
         return False
+
+
+_live: "weakref.WeakSet[OperationHandle]" = weakref.WeakSet()
+
+
+def fail_running(message: str) -> int:
+    """Mark every running operation failed (after a crash elsewhere in the app); returns how many."""
+    running = [handle for handle in list(_live) if handle.is_running()]
+    for handle in running:
+        handle.mark_failed(message)
+    return len(running)
 
 
 def run_in_thread(fn: Callable, params: Any, *, op_name: str, safe_params: Mapping[str, Any],

@@ -1,0 +1,162 @@
+"""Exceptions nobody catches in the window: a slot, a QThread and a QTimer callback.
+
+The real crash handler (`tit_app.ui.crash_hook`, on the core's hook) is installed for each
+test; the app keeps running, the dialog says what happened and shows the report, and the
+real SQLite queue holds exactly one app_crash with the right `where`. pytest-qt's own
+exception capture is switched off here: these exceptions are the subject of the tests.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PyQt5.QtCore import QThread, QTimer
+from PyQt5.QtWidgets import QPushButton
+
+from tit_app import telemetry
+from tit_app.telemetry.crash_hooks import uninstall_crash_handler
+from tit_app.telemetry.testing import stored_events
+from tit_app.ui import crash_dialog, crash_hook
+
+pytestmark = [pytest.mark.qt, pytest.mark.qt_no_exception_capture]
+
+
+@pytest.fixture
+def relay(qtbot):
+    installed = crash_hook.install()
+    yield installed
+    if installed.dialog is not None:
+        installed.dialog.close()
+    uninstall_crash_handler()
+
+
+def raise_in_slot(qtbot) -> None:
+    button = QPushButton()
+    qtbot.addWidget(button)
+    button.clicked.connect(_failing_slot)
+    button.click()
+
+
+def _failing_slot() -> None:
+    raise ValueError("slot failed")
+
+
+class FailingThread(QThread):
+    def run(self) -> None:
+        raise KeyError("worker failed")
+
+
+def raise_in_thread(qtbot) -> None:
+    thread = FailingThread()
+    with qtbot.waitSignal(thread.finished, timeout=5000):
+        thread.start()
+    thread.wait(5000)
+
+
+def raise_in_timer(qtbot) -> None:
+    def tick() -> None:
+        raise ZeroDivisionError("timer failed")
+
+    QTimer.singleShot(0, tick)
+    qtbot.wait(50)
+
+
+CASES = [(raise_in_slot, "gui", "ValueError"), (raise_in_thread, "thread", "KeyError"),
+         (raise_in_timer, "gui", "ZeroDivisionError")]
+
+
+def shown_dialog(qtbot, relay):
+    qtbot.waitUntil(lambda: relay.dialog is not None and relay.dialog.isVisible(), timeout=5000)
+    return relay.dialog
+
+
+def still_running(qtbot) -> bool:
+    fired = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    qtbot.waitUntil(lambda: fired == [True], timeout=2000)
+    return True
+
+
+def crashes() -> list:
+    return [e for e in stored_events() if e.name == "app_crash"]
+
+
+@pytest.mark.parametrize("cause, where, error_type", CASES, ids=["slot", "qthread", "qtimer"])
+def test_a_crash_with_sharing_on_is_queued_once_and_shown(qtbot, telemetry_env, relay, cause, where, error_type):
+    telemetry_env(consent=True, level="errors")
+    cause(qtbot)
+    dialog = shown_dialog(qtbot, relay)
+    assert still_running(qtbot)
+    (event,) = crashes()
+    assert event.params["where"] == where and event.params["error_type"] == error_type
+    assert dialog.sharing.text() == crash_dialog.SHARED
+    assert dialog.title.text() == f"<b>Something went wrong: {error_type} in {crash_dialog.WHERE_WORDS[where]}.</b>"
+    assert dialog.advice.text() == crash_dialog.ADVICE
+    assert json.loads(dialog.report.toPlainText())["event_id"] == event.event_id  # no destination: the event itself
+    assert not hasattr(dialog, "send_button") and dialog.close_button.text() == "Close"
+
+
+@pytest.mark.parametrize("cause, where, error_type", CASES, ids=["slot", "qthread", "qtimer"])
+def test_with_sharing_off_nothing_is_recorded_unless_sent_once(qtbot, telemetry_env, relay, http_collector, cause,
+                                                                where, error_type):
+    collector, url = http_collector
+    telemetry_env(consent=False, env={"TIT_JSON_ENDPOINT": url})
+    cause(qtbot)
+    dialog = shown_dialog(qtbot, relay)
+    assert still_running(qtbot)
+    assert dialog.sharing.text() == crash_dialog.OFFER
+    assert dialog.close_button.text() == crash_dialog.DONT_SEND and dialog.close_button.isDefault()
+    assert dialog.send_button.text() == crash_dialog.SEND_ONCE
+    assert "app_crash" in dialog.report.toPlainText() and f'"where":"{where}"' in dialog.report.toPlainText()
+    assert telemetry.pending_count() == 0 and collector.event_names() == []
+
+    dialog.send_button.click()
+    qtbot.waitUntil(lambda: dialog.result_text != "", timeout=10_000)
+    assert collector.event_names() == ["app_crash"]
+    (sent,) = collector.bodies[0]["events"]
+    assert sent["params"]["where"] == where and sent["params"]["error_type"] == error_type
+    assert telemetry.pending_count() == 0  # sharing stays off: nothing queued
+    receipt = telemetry.consent_receipt()
+    assert [entry["event_id"] for entry in receipt.once] == [sent["event_id"]]
+    assert "sent once with your consent" in telemetry.status().receipt
+
+
+def test_dont_send_sends_nothing(qtbot, telemetry_env, relay, http_collector):
+    collector, url = http_collector
+    telemetry_env(consent=False, env={"TIT_JSON_ENDPOINT": url})
+    raise_in_slot(qtbot)
+    dialog = shown_dialog(qtbot, relay)
+    dialog.close_button.click()
+    assert not dialog.isVisible()
+    qtbot.wait(100)
+    assert collector.event_names() == [] and telemetry.consent_receipt().once == ()
+
+
+def test_a_crash_loop_shows_one_dialog_and_queues_one_event(qtbot, telemetry_env, relay):
+    telemetry_env(consent=True, level="errors")
+    for _ in range(20):
+        raise_in_slot(qtbot)
+    dialog = shown_dialog(qtbot, relay)
+    qtbot.wait(50)
+    assert relay.dialog is dialog
+    assert len(crashes()) == 1
+
+
+def test_a_running_operation_is_marked_failed(qtbot, telemetry_env, relay):
+    from tit_app.operations import OPERATIONS
+    from tit_app.ui.operations.panel import OperationPanel
+
+    from .conftest import set_slice_size
+
+    telemetry_env(consent=True, level="errors")
+    panel = OperationPanel(OPERATIONS[0])
+    qtbot.addWidget(panel)
+    set_slice_size(panel, 1024)
+    failed = []
+    assert panel.run()
+    panel.handle.failed.connect(failed.append)
+    raise_in_slot(qtbot)
+    shown_dialog(qtbot, relay)
+    qtbot.waitUntil(lambda: panel.handle is None, timeout=10_000)
+    assert failed == [crash_hook.FAILED_BY_CRASH]
