@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 PREFIX = "native-crash-"
 MAX_TRACE = 64_000  # characters read from one trace; faulthandler's are a few KB
 
-_open: dict[str, object] = {}  # "file": the file object faulthandler writes to, kept open for the process
+_open: dict[str, object] = {}  # "file": the file faulthandler writes to, kept open for the process; "path": its path
 
 
 def trace_path(pid: int | None = None) -> Path:
@@ -35,7 +35,7 @@ def trace_path(pid: int | None = None) -> Path:
 def enable() -> Path | None:
     """Send this process's native crash traces to its file; returns the path (None if it could not)."""
     if "file" in _open:
-        return Path(_open["file"].name)
+        return _open["path"]
     path = trace_path()
     try:
         paths.private_dir(path.parent)
@@ -44,21 +44,21 @@ def enable() -> Path | None:
     except (OSError, ValueError, RuntimeError) as exc:
         log.debug("native crash traces stay off: %s", exc)
         return None
-    _open["file"] = handle
+    _open.update(file=handle, path=path)
     atexit.register(disable)
     return path
 
 
 def disable() -> None:
     """Stop writing traces (a normal exit, or the handler uninstalled); an empty file goes."""
-    handle = _open.pop("file", None)
+    handle, path = _open.pop("file", None), _open.pop("path", None)
     if handle is None:
         return
     try:
         faulthandler.disable()
         handle.close()
-        if os.path.getsize(handle.name) == 0:
-            os.unlink(handle.name)
+        if path.stat().st_size == 0:
+            path.unlink()
     except OSError:
         pass
 
