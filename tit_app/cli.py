@@ -54,6 +54,8 @@ def _run_command(args: argparse.Namespace) -> int:
         print(f"tit-app: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print(f"tit-app: {_crash_fate(record)}", file=sys.stderr)
         return EXIT_CRASH
+    finally:
+        telemetry.uninstall_crash_handler()  # main() may be called in-process (tests, scripts): leave no hook behind
 
 
 def _crash_fate(record) -> str:

@@ -15,7 +15,6 @@ from PyQt5.QtCore import QThread, QTimer
 from PyQt5.QtWidgets import QPushButton
 
 from tit_app import telemetry
-from tit_app.telemetry.crash_hooks import uninstall_crash_handler
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui import crash_dialog, crash_hook
 
@@ -28,7 +27,7 @@ def relay(qtbot):
     yield installed
     if installed.dialog is not None:
         installed.dialog.close()
-    uninstall_crash_handler()
+    telemetry.uninstall_crash_handler()
 
 
 def raise_in_slot(qtbot) -> None:

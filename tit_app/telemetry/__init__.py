@@ -30,7 +30,7 @@ _EXPORTS = {
         "remove_destination", "secret_names", "set_secret",
     ),
     "config": ("TelemetryConfig",),
-    "crash_hooks": ("install_crash_handler", "report_crash"),
+    "crash_hooks": ("install_crash_handler", "report_crash", "uninstall_crash_handler"),
     "crash_once": ("send_crash_once",),
     "crash_record": ("CrashRecord",),
     "destinations.secrets": ("SecretStoreError",),
@@ -58,7 +58,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from .api import *  # noqa: F403
     from .config import TelemetryConfig  # noqa: F401
-    from .crash_hooks import install_crash_handler, report_crash  # noqa: F401
+    from .crash_hooks import install_crash_handler, report_crash, uninstall_crash_handler  # noqa: F401
     from .crash_once import send_crash_once  # noqa: F401
     from .crash_record import CrashRecord  # noqa: F401
     from .destinations.editing import (  # noqa: F401
