@@ -159,3 +159,24 @@ def test_a_running_operation_is_marked_failed(qtbot, telemetry_env, relay):
     shown_dialog(qtbot, relay)
     qtbot.waitUntil(lambda: panel.handle is None, timeout=10_000)
     assert failed == [crash_hook.FAILED_BY_CRASH]
+
+
+class UnshowableRecord:
+    """A record the dialog cannot show: reading its `where` fails."""
+
+    repeat = False
+
+    @property
+    def where(self) -> str:
+        raise RuntimeError("cannot say where")
+
+
+def test_a_dialog_that_cannot_be_shown_is_never_tried_again(qtbot, telemetry_env, relay):
+    telemetry_env(consent=True, level="errors")
+    relay.crashed.emit(UnshowableRecord())
+    qtbot.wait(50)
+    assert relay.dialog is None
+    raise_in_slot(qtbot)  # a real crash afterwards: recorded, no dialog, the app goes on
+    qtbot.wait(50)
+    assert relay.dialog is None and len(crashes()) == 1
+    assert still_running(qtbot)

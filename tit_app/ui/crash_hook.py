@@ -34,9 +34,11 @@ class CrashRelay(QObject):
         self.crashed.connect(self._show, Qt.QueuedConnection)
 
     def _show(self, record) -> None:
-        if record.repeat or self._open or self._broken:
+        if self._open or self._broken:
             return
         try:
+            if record.repeat:
+                return
             if record.where != "native":
                 fail_running(FAILED_BY_CRASH)
             self.dialog = CrashDialog(record, QApplication.activeWindow())
