@@ -59,10 +59,12 @@ def _run_command(args: argparse.Namespace) -> int:
 
 
 def _crash_fate(record) -> str:
-    if record is not None and record.shared:
+    if record is None:
+        return "the error could not be recorded"
+    if record.shared:
         report_id = f" (id {record.event.event_id})" if record.event is not None else ""
         return f"a scrubbed error report{report_id} was queued; see it with `tit-app telemetry show`"
-    if record is not None and record.repeat:
+    if record.repeat:
         return "the same error was reported before in this run; it was counted, not queued again"
     return "no error report was kept (error reporting is off)"
 

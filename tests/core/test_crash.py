@@ -135,7 +135,8 @@ def test_a_kill_switch_allows_not_even_once(tmp_path):
 
 def test_damaged_one_time_entries_are_left_out():
     raw = {"notice_version": 2, "scope_hash": "x", "scope": [], "level": "off", "at": 1.0, "via": "dialog",
-           "once": [{"event_id": "a" * 32, "at": 2.0, "via": "dialog", "event": "app_crash"}, {"via": "nowhere"}, 7]}
+           "once": [{"event_id": "a" * 32, "at": 2.0, "via": "dialog", "event": "app_crash"}, {"via": "nowhere"}, 7,
+                    {"event_id": "b" * 32, "at": "soon", "via": "dialog"}]}
     receipt = from_mapping(raw)
     assert [e["event_id"] for e in receipt.once] == ["a" * 32]
     assert from_mapping(receipt.to_mapping()) == receipt

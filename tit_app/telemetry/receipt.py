@@ -74,7 +74,11 @@ def _once(raw: Any) -> tuple[dict[str, Any], ...]:
     """The one-time consents as stored; an entry that is not well-formed is left out."""
     entries = []
     for entry in raw if isinstance(raw, list) else ():
-        if isinstance(entry, dict) and entry.get("via") in WAYS and isinstance(entry.get("event_id"), str):
-            entries.append({"event": str(entry.get("event", "")), "event_id": entry["event_id"],
-                            "at": float(entry.get("at", 0)), "via": entry["via"]})
+        if not (isinstance(entry, dict) and entry.get("via") in WAYS and isinstance(entry.get("event_id"), str)):
+            continue
+        try:
+            at = float(entry.get("at", 0))
+        except (TypeError, ValueError):
+            continue
+        entries.append({"event": str(entry.get("event", "")), "event_id": entry["event_id"], "at": at, "via": entry["via"]})
     return tuple(entries[-MAX_ONCE:])
