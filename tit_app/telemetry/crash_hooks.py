@@ -13,15 +13,12 @@ crash is never handled again (docs/architecture.md, "Crash reporting").
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from typing import Callable
 
 from .crash_record import CrashRecord, record_crash
 from .crash_report import WHERE, from_exception, from_native_trace
-
-log = logging.getLogger(__name__)
 
 _state: dict = {"installed": False, "interface": "cli", "on_crash": None, "previous": None, "thread_previous": None}
 _busy = threading.local()  # set while this thread handles a crash

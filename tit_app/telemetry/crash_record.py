@@ -78,7 +78,7 @@ def _session(engine) -> _Session:
 
 
 def record_crash(report: CrashReport) -> CrashRecord:
-    """Record `report` as consent allows and say what happened; never raises into the crash handler's caller."""
+    """Record `report` as consent allows and say what happened (`crash_hooks` guards every call)."""
     engine = api.engine()
     admitted = _session(engine).admit(report)
     if admitted is None:
