@@ -14,9 +14,11 @@ def run_app(screenshot_dir: str | None = None) -> int:
     from tit_app.ui import crash_hook
     from tit_app.ui.shell import DesktopShell
 
-    relay = crash_hook.install()  # first: from here on an exception in a slot no longer aborts the app
     shell = DesktopShell()
     shell.start()
+    # After start (the GUI's driver attached: a native crash from the last run recorded here must
+    # not start the headless thread), before any dialog: an exception in a slot no longer aborts the app.
+    relay = crash_hook.install()
     shell.ask_consent()
     crash_hook.install(relay)  # native traces too, if the user just agreed
     shell.show_window()
