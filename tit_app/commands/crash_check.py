@@ -55,8 +55,6 @@ def _destinations(event_id: str) -> list[str]:
             for delivery in pending.deliveries:
                 if delivery.state == "pending":
                     outcomes[delivery.destination] = f"still pending{': ' + delivery.last_error if delivery.last_error else ''}"
-            if not pending.deliveries:
-                outcomes.setdefault("(this computer)", "kept here: no error destination takes it now")
     if not outcomes:
         return ["No destination is configured for error reports; it stays on this computer (`tit-app telemetry show`)."]
     return ["Where it went:"] + [f"  {name}: {what}" for name, what in sorted(outcomes.items())]

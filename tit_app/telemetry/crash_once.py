@@ -47,6 +47,6 @@ def send_crash_once(record, via: str = "dialog", timeout: float = SEND_TIMEOUT_S
     for exporter in api.exporters():
         if "errors" in exporter.levels:
             outcome = exporter.export([event], time.time(), max(0.1, deadline - time.monotonic()))
-            words = {"sent": "sent", "retry": "not sent (try again later)", "drop": "refused"}[outcome.verdict.value]
+            words = {"sent": "sent", "retry": "not sent (a one-time report is not kept to try again)", "drop": "refused"}[outcome.verdict.value]
             results[exporter.name] = words + (f": {outcome.reason}" if outcome.reason else "")
     return results
