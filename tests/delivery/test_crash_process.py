@@ -132,3 +132,14 @@ def test_the_native_trace_file_is_gone_after_a_clean_exit_and_after_reporting(re
 def test_nothing_is_created_before_consent(isolated_env):
     assert python(dict(os.environ), TOP_LEVEL).returncode == 1
     assert not (isolated_env / "data").exists()
+
+
+def test_a_faulthandler_enabled_by_someone_else_is_left_alone(receivers, isolated_env):
+    _sentry, _otlp, env = receivers
+    cli(env, "enable", "--level", "errors")
+    code = NEXT_START + "import os\nprint(sorted(os.listdir(os.path.join(os.environ['TIT_HOME'], 'data'))))\n"
+    ours = python(env, code)
+    theirs = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code], env=env, capture_output=True, text=True,
+                            timeout=TIMEOUT_S)
+    assert "native-crash-" in ours.stdout
+    assert theirs.returncode == 0 and "native-crash-" not in theirs.stdout

@@ -7,7 +7,8 @@ deletes it. The next process to install the crash handler turns every non-empty 
 left behind into an `app_crash` report (`where` = native) and deletes it.
 
 The file is created only while sharing is on: before consent nothing is created
-(docs/architecture.md, "Before consent nothing is created").
+(docs/architecture.md, "Before consent nothing is created"); and not when faulthandler is
+already enabled by someone else, whose traces are left where they asked.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def enable() -> Path | None:
     """Send this process's native crash traces to its file; returns the path (None if it could not)."""
     if "file" in _open:
         return _open["path"]
+    if faulthandler.is_enabled():
+        return None  # someone else (python -X faulthandler, a test runner) already takes the traces: theirs stay
     path = trace_path()
     try:
         paths.private_dir(path.parent)
