@@ -22,11 +22,19 @@ pytestmark = [pytest.mark.qt, pytest.mark.qt_no_exception_capture]
 
 
 @pytest.fixture
-def relay(qtbot):
-    installed = crash_hook.install()
-    yield installed
-    if installed.dialog is not None:
-        installed.dialog.close()
+def start(qtbot, telemetry_env):
+    """`start(consent=..., env=...)`: an isolated home, then the window's crash handling; the relay."""
+    relays = []
+
+    def begin(**options):
+        telemetry_env(**options)  # first, so the handler never looks at a real home
+        relays.append(crash_hook.install())
+        return relays[-1]
+
+    yield begin
+    for relay in relays:
+        if relay.dialog is not None:
+            relay.dialog.close()
     telemetry.uninstall_crash_handler()
 
 
@@ -82,8 +90,8 @@ def crashes() -> list:
 
 
 @pytest.mark.parametrize("cause, where, error_type", CASES, ids=["slot", "qthread", "qtimer"])
-def test_a_crash_with_sharing_on_is_queued_once_and_shown(qtbot, telemetry_env, relay, cause, where, error_type):
-    telemetry_env(consent=True, level="errors")
+def test_a_crash_with_sharing_on_is_queued_once_and_shown(qtbot, start, cause, where, error_type):
+    relay = start(consent=True, level="errors")
     cause(qtbot)
     dialog = shown_dialog(qtbot, relay)
     assert still_running(qtbot)
@@ -97,10 +105,9 @@ def test_a_crash_with_sharing_on_is_queued_once_and_shown(qtbot, telemetry_env, 
 
 
 @pytest.mark.parametrize("cause, where, error_type", CASES, ids=["slot", "qthread", "qtimer"])
-def test_with_sharing_off_nothing_is_recorded_unless_sent_once(qtbot, telemetry_env, relay, http_collector, cause,
-                                                                where, error_type):
+def test_with_sharing_off_nothing_is_recorded_unless_sent_once(qtbot, start, http_collector, cause, where, error_type):
     collector, url = http_collector
-    telemetry_env(consent=False, env={"TIT_JSON_ENDPOINT": url})
+    relay = start(consent=False, env={"TIT_JSON_ENDPOINT": url})
     cause(qtbot)
     dialog = shown_dialog(qtbot, relay)
     assert still_running(qtbot)
@@ -121,9 +128,9 @@ def test_with_sharing_off_nothing_is_recorded_unless_sent_once(qtbot, telemetry_
     assert "sent once with your consent" in telemetry.status().receipt
 
 
-def test_dont_send_sends_nothing(qtbot, telemetry_env, relay, http_collector):
+def test_dont_send_sends_nothing(qtbot, start, http_collector):
     collector, url = http_collector
-    telemetry_env(consent=False, env={"TIT_JSON_ENDPOINT": url})
+    relay = start(consent=False, env={"TIT_JSON_ENDPOINT": url})
     raise_in_slot(qtbot)
     dialog = shown_dialog(qtbot, relay)
     dialog.close_button.click()
@@ -132,8 +139,8 @@ def test_dont_send_sends_nothing(qtbot, telemetry_env, relay, http_collector):
     assert collector.event_names() == [] and telemetry.consent_receipt().once == ()
 
 
-def test_a_crash_loop_shows_one_dialog_and_queues_one_event(qtbot, telemetry_env, relay):
-    telemetry_env(consent=True, level="errors")
+def test_a_crash_loop_shows_one_dialog_and_queues_one_event(qtbot, start):
+    relay = start(consent=True, level="errors")
     for _ in range(20):
         raise_in_slot(qtbot)
     dialog = shown_dialog(qtbot, relay)
@@ -142,13 +149,13 @@ def test_a_crash_loop_shows_one_dialog_and_queues_one_event(qtbot, telemetry_env
     assert len(crashes()) == 1
 
 
-def test_a_running_operation_is_marked_failed(qtbot, telemetry_env, relay):
+def test_a_running_operation_is_marked_failed(qtbot, start):
     from tit_app.operations import OPERATIONS
     from tit_app.ui.operations.panel import OperationPanel
 
     from .conftest import set_slice_size
 
-    telemetry_env(consent=True, level="errors")
+    relay = start(consent=True, level="errors")
     panel = OperationPanel(OPERATIONS[0])
     qtbot.addWidget(panel)
     set_slice_size(panel, 1024)
@@ -171,8 +178,8 @@ class UnshowableRecord:
         raise RuntimeError("cannot say where")
 
 
-def test_a_dialog_that_cannot_be_shown_is_never_tried_again(qtbot, telemetry_env, relay):
-    telemetry_env(consent=True, level="errors")
+def test_a_dialog_that_cannot_be_shown_is_never_tried_again(qtbot, start):
+    relay = start(consent=True, level="errors")
     relay.crashed.emit(UnshowableRecord())
     qtbot.wait(50)
     assert relay.dialog is None
