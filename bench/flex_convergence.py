@@ -8,8 +8,8 @@ default sampling. Each row runs the search with several seeds and shows:
 * the median and the worst focality of the snapped montage on the fresh
   evaluation points, as a share of the best found for that target by any
   run of the study (1.000 = as good as anything seen);
-* how many seeds put all four electrodes on the target's side of the head
-  (for lateral targets; midline sites count as on that side);
+* for the lateral target, how many seeds put all four electrodes on its
+  side of the head (midline sites count as on that side);
 * the median optimism: the focality the optimiser saw on its own points
   divided by that of the same free montage on the fresh points;
 * the median seconds per run (the machine may be shared: indicative only).
@@ -44,6 +44,7 @@ RESTARTS = (4, 16, 32)
 REST_POINTS = (256, 1024, 4096)
 SAMPLING_RUN = (4000, 16)    # budget and restarts of the sampling table
 SEEDS = 6
+LATERAL_MM = 40.0            # |x| from which a target counts as lateral
 TINY_MAP = SliceSpec(size=8)   # the map is not studied; keep it cheap
 
 
@@ -51,7 +52,7 @@ TINY_MAP = SliceSpec(size=8)   # the map is not studied; keep it cheap
 class Run:
     focality: float          # snapped montage, fresh points
     optimism: float          # search focality / free focality on fresh points
-    same_side: bool          # every site on the target's side (x sign)
+    same_side: bool | None   # every site on a lateral target's side (x sign)
     seconds: float
 
 
@@ -64,9 +65,10 @@ def one_run(centre, budget: int, restarts: int, seed: int,
     start = time.perf_counter()
     result = flex_search(params)
     seconds = time.perf_counter() - start
-    side = np.sign(centre[0])
-    xs = np.array([e.position_mm[0] for e in result.sim.electrodes])
-    same_side = bool(side == 0 or np.all(side * xs >= -1e-6))
+    same_side = None
+    if abs(centre[0]) >= LATERAL_MM:
+        xs = np.array([e.position_mm[0] for e in result.sim.electrodes])
+        same_side = bool(np.all(np.sign(centre[0]) * xs >= -1e-6))
     return Run(result.focality, result.search_focality / result.free_focality,
                same_side, seconds)
 
@@ -76,9 +78,10 @@ def _table(name: str, rows: dict, seeds: int) -> None:
     best = max(run.focality for runs in rows.values() for run in runs)
     for label, runs in rows.items():
         shares = [run.focality / best for run in runs]
+        sides = [run.same_side for run in runs if run.same_side is not None]
+        side = f"{sum(sides)}/{seeds}" if sides else "-"
         print(f"{name:<12} {label:>16} "
-              f"{statistics.median(shares):>7.3f} {min(shares):>7.3f} "
-              f"{sum(run.same_side for run in runs):>5}/{seeds:<3} "
+              f"{statistics.median(shares):>7.3f} {min(shares):>7.3f} {side:>9} "
               f"{statistics.median(run.optimism for run in runs):>8.3f} "
               f"{statistics.median(run.seconds for run in runs):>6.2f}")
     print(f"{name:<12} best focality in this table: {best:.3f}")
@@ -118,13 +121,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="lateral target only, 3 seeds, a few rows")
+    parser.add_argument("--part", choices=("sampling", "budget"),
+                        help="run only one of the two tables")
     args = parser.parse_args()
-    if args.quick:
-        sampling_study(TARGETS[:1], REST_POINTS[:2], 3)
-        budget_study(TARGETS[:1], (500, 4000), (1, 8), 3)
-    else:
-        sampling_study(TARGETS, REST_POINTS, SEEDS)
-        budget_study(TARGETS, BUDGETS, RESTARTS, SEEDS)
+    targets, seeds = (TARGETS[:1], 3) if args.quick else (TARGETS, SEEDS)
+    if args.part != "budget":
+        sampling_study(targets, REST_POINTS[:2] if args.quick else REST_POINTS, seeds)
+    if args.part != "sampling":
+        budget_study(targets, (500, 4000) if args.quick else BUDGETS,
+                     (1, 8) if args.quick else RESTARTS, seeds)
     return 0
 
 

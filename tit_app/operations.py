@@ -208,7 +208,7 @@ def _ex_params(d) -> tuple[Param, ...]:
             Param("min_target_fraction", NUMBER, d.min_target_fraction,
                   "intensity floor: a montage is ranked by focality or combined score only if its "
                   "mean target envelope reaches this share of the strongest montage's (0 turns it off)",
-                  ("min_target_fraction",), label="Intensity floor",
+                  ("min_target_fraction",), label="Intensity floor", accessible_name="Intensity floor",
                   tooltip="Share of the strongest montage's target envelope a montage needs to be ranked "
                           "by focality (0 to 1).",
                   low=0.0, high=1.0, step=0.05, decimals=2, metavar="SHARE"),

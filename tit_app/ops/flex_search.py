@@ -49,7 +49,7 @@ SCREEN_SHARE = 0.2          # of the budget: random montages to start from
 SNAP_CANDIDATES = 4
 # The evaluation points are this many times as many as the optimisation
 # points: a smaller sampling error on the reported scores, at two evaluations.
-EVALUATION_FACTOR = 4
+EVALUATION_FACTOR = 16
 # 10-10 names that are landmarks, not electrode sites.
 _LANDMARKS = ("Nz", "Iz")
 
@@ -181,15 +181,15 @@ def _nearest_sites(directions: np.ndarray, sites: np.ndarray,
 
 
 def snap_to_sites(positions: np.ndarray, params: FlexSearchParams,
-                  samples) -> tuple[int, ...] | None:
-    """Indices into the site table of the best snapped montage, or None.
+                  samples) -> tuple[tuple[str, ...], np.ndarray]:
+    """The best montage of distinct sites near ``positions``: names, mm.
 
     Each electrode first takes one of its SNAP_CANDIDATES nearest sites
     (the best allowed combination: four distinct sites ``min_separation_mm``
     apart); then single electrodes move to neighbouring sites while that
     raises the focality on ``samples``. Ties keep the earlier choice.
     """
-    _, sites = _site_table(params)
+    names, sites = _site_table(params)
 
     def focality(choice) -> float:
         return montage_scores(sites[list(choice)], params, samples)[1]
@@ -198,22 +198,38 @@ def snap_to_sites(positions: np.ndarray, params: FlexSearchParams,
         *_nearest_sites(positions, sites, SNAP_CANDIDATES))
         if _allowed(choice, sites, params)]
     if not allowed:
-        return None
+        raise ParamError("min_separation_mm", "no four distinct 10-10 sites "
+                         f"near the optimum are {params.min_separation_mm:g} "
+                         "mm apart; lower the minimum separation")
     scores = [focality(choice) for choice in allowed]
-    best = tuple(int(i) for i in allowed[int(np.argmax(scores))])
-    best_score = max(scores)
+    best, best_score = allowed[int(np.argmax(scores))], max(scores)
     neighbours = _nearest_sites(sites, sites, SNAP_CANDIDATES + 1)
     improved = True
-    while improved:
+    while improved:   # ends: the score rises strictly over a finite set
         improved = False
-        for electrode, site in itertools.product(range(4), range(SNAP_CANDIDATES + 1)):
+        for electrode, rank in itertools.product(range(4), range(SNAP_CANDIDATES + 1)):
             choice = list(best)
-            choice[electrode] = int(neighbours[best[electrode], site])
+            choice[electrode] = neighbours[best[electrode], rank]
             if _allowed(choice, sites, params):
                 score = focality(choice)
                 if score > best_score:
                     best, best_score, improved = tuple(choice), score, True
-    return best
+    return tuple(names[i] for i in best), sites[list(best)]
+
+
+def _sample_sets(params: FlexSearchParams):
+    """(optimisation points, fresh evaluation points, rng of the starts)."""
+    points_rng, starts_rng, fresh_rng = (
+        np.random.default_rng(stream)
+        for stream in np.random.SeedSequence(params.seed).spawn(3))
+    samples = sample_points(params.target, params.sampling, params.head,
+                            points_rng, params.clearance_mm)
+    bigger = replace(params.sampling,
+                     target_points=EVALUATION_FACTOR * params.sampling.target_points,
+                     rest_points=EVALUATION_FACTOR * params.sampling.rest_points)
+    fresh = sample_points(params.target, bigger, params.head, fresh_rng,
+                          params.clearance_mm)
+    return samples, fresh, starts_rng
 
 
 def _angle_between(a: np.ndarray, b: np.ndarray) -> float:
@@ -227,30 +243,14 @@ def flex_search(params: FlexSearchParams | None = None,
     """Best free montage, placed on distinct 10-10 sites, scored on fresh
     points, and its map."""
     params = (params or FlexSearchParams()).validated()
-    points_rng, starts_rng, fresh_rng = (
-        np.random.default_rng(stream)
-        for stream in np.random.SeedSequence(params.seed).spawn(3))
-    samples = sample_points(params.target, params.sampling, params.head,
-                            points_rng, params.clearance_mm)
-    bigger = replace(params.sampling,
-                     target_points=EVALUATION_FACTOR * params.sampling.target_points,
-                     rest_points=EVALUATION_FACTOR * params.sampling.rest_points)
-    fresh = sample_points(params.target, bigger, params.head, fresh_rng,
-                          params.clearance_mm)
+    samples, fresh, starts_rng = _sample_sets(params)
     reporter = Reporter(progress, cancel)
     reporter.start()
     objective = _Objective(params, samples, reporter.span(0.0, SEARCH_SHARE))
     best_x, best_value, used = _search(params, objective, starts_rng)
     reporter.check()
     free = _positions(best_x, params)
-    site_names, sites = _site_table(params)
-    chosen = snap_to_sites(free, params, samples)
-    if chosen is None:
-        raise ParamError("min_separation_mm", "no four distinct 10-10 sites "
-                         f"near the optimum are {params.min_separation_mm:g} "
-                         "mm apart; lower the minimum separation")
-    snapped = sites[list(chosen)]
-    names = tuple(site_names[i] for i in chosen)
+    names, snapped = snap_to_sites(free, params, samples)
     target_value, focality = montage_scores(snapped, params, fresh)
     free_target, free_focality = montage_scores(free, params, fresh)
     placed = placed_electrodes((((names[0], snapped[0]), (names[1], snapped[1])),

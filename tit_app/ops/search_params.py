@@ -58,9 +58,7 @@ class FlexSearchParams:
     max_polar_deg: float = 112.5
     min_separation_mm: float = 25.0
     clearance_mm: float = DEFAULT_CLEARANCE_MM
-    # More rest points than ex_search: an optimiser seeks out the gaps of a
-    # sparse sample (bench/flex_convergence.py measures this "optimism").
-    sampling: Sampling = field(default_factory=lambda: Sampling(rest_points=1024))
+    sampling: Sampling = field(default_factory=Sampling)
     slice: SliceSpec = field(default_factory=SliceSpec)
     head: Head = field(default_factory=Head)
 
