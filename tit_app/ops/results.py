@@ -65,7 +65,7 @@ class FlexResult:
 @dataclass(frozen=True)
 class ExSearchResult:
     kind: str
-    sim: SimResult                           # map of the most focal montage
+    sim: SimResult                           # map of the top montage of `ranked_by`
     combinations: int
     top_by_envelope: tuple[RankedMontage, ...]
     top_by_focality: tuple[RankedMontage, ...]   # above the floor only
