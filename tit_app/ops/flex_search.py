@@ -7,15 +7,17 @@ electrodes 1 and 2, pair 2 is 3 and 4). Theta is clamped to
 system covers. The score to maximise is focality on sample points: the
 mean envelope in the target ball over the mean envelope in the rest of the
 brain region. Montages with two electrodes closer than
-``min_separation_mm`` score 0. The search is random restarts, each
-followed by a Nelder-Mead simplex, all sharing one evaluation budget that
-is always spent in full (more restarts follow if the planned ones converge
-early).
+``min_separation_mm`` score 0. The search first scores random montages,
+then runs Nelder-Mead simplexes from the best of them, all sharing one
+evaluation budget that is always spent in full (more simplexes follow if
+the planned ones converge early). docs/ops.md gives the convergence study
+behind the defaults.
 
 Snapping: each free electrode may move to one of its few nearest 10-10
 sites; of those combinations with four distinct sites at least
 ``min_separation_mm`` apart, the one scoring best on the optimisation
-points is the result. The optimiser's own score is optimistic (it was
+points is kept, and single electrodes then move to neighbouring sites
+while that improves it. The optimiser's own score is optimistic (it was
 maximised on those very points), so the reported scores come from a fresh,
 independent and larger set of sample points.
 

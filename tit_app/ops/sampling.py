@@ -66,15 +66,10 @@ def _draw(rng, count: int, radius: float, keep, field_name: str,
     raise ParamError(field_name, message)
 
 
-def sampled_radius(head: Head, clearance_mm: float) -> float:
-    """Sample points lie strictly within this distance of the centre."""
-    return head.radius_mm - clearance_mm
-
-
 def _target_points(target: Target, count: int, limit: float,
                    rng) -> np.ndarray:
-    """The centre (if deep enough) and uniform points of the target ball
-    that are deep enough: ``count`` points in all."""
+    """The centre (if deep enough) and evenly spread points of the target
+    ball that are deep enough: ``count`` points in all."""
     centre = np.asarray(target.centre_mm, dtype=float)
     centre_kept = bool(np.linalg.norm(centre) < limit)
 
@@ -98,7 +93,7 @@ def sample_points(target: Target, sampling: Sampling, head: Head,
     The brain region is ``sampling.brain_fraction`` of the head radius, or
     less if the clearance asks for it.
     """
-    limit = sampled_radius(head, clearance_mm)
+    limit = head.radius_mm - clearance_mm
     in_target = _target_points(target, sampling.target_points, limit, rng)
     centre = np.asarray(target.centre_mm, dtype=float)
 

@@ -1,14 +1,15 @@
 """Parameters of the two montage searches, and their validation.
 
-Defaults, and why (docs/ops.md, "Searches"):
+Defaults, and why (docs/ops.md, "Sample points of the searches",
+"Choosing the flex_search defaults" and "Ranking"):
 
 * ``clearance_mm`` (12 mm): sample points stay this far below the scalp,
   hence from every electrode (tit_app.ops.sampling).
 * flex ``budget`` and ``restarts``: from the convergence study
   bench/flex_convergence.py.
-* flex ``min_separation_mm`` (25 mm): just below the closest neighbouring
-  10-10 sites on the 92 mm head (about 28 mm apart), so any two distinct
-  sites are allowed and no two electrodes overlap.
+* flex ``min_separation_mm`` (25 mm): below the distance between
+  neighbouring 10-10 sites on the 92 mm head (about 27-36 mm), so
+  neighbours may be used together, yet no two electrodes overlap.
 * ex ``rank_by`` ("focality") and ``min_target_fraction`` (0.5):
   tit_app.ops.ranking.
 """
