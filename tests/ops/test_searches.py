@@ -1,5 +1,6 @@
-"""ex_search counts and scores every montage once; flex_search is a real,
-reproducible optimisation within its budget."""
+"""ex_search counts and scores every distinct assignment once (both
+orientations when the currents differ); flex_search is a real, reproducible
+optimisation within its budget."""
 
 import itertools
 import math
@@ -12,7 +13,6 @@ from tit_app.ops import (
     FlexSearchParams,
     Sampling,
     SliceSpec,
-    Target,
     electrodes,
     ex_search,
     flex_search,
@@ -21,7 +21,6 @@ from tit_app.ops.envelope import max_envelope
 from tit_app.ops.ex_search import montage_chunks, montage_count
 from tit_app.ops.field import pair_field
 from tit_app.ops.nelder_mead import minimise
-from tit_app.ops.params import Head
 from tit_app.ops.sampling import sample_points
 
 SMALL_SLICE = SliceSpec(size=16)
