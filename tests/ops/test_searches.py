@@ -19,9 +19,9 @@ from tit_app.ops import (
 )
 from tit_app.ops.envelope import max_envelope
 from tit_app.ops.ex_search import montage_chunks, montage_count
-from tit_app.ops.field import pair_field
 from tit_app.ops.nelder_mead import minimise
 from tit_app.ops.sampling import sample_points
+from tit_app.ops.simulation import pair_fields
 
 SMALL_SLICE = SliceSpec(size=16)
 
@@ -81,10 +81,12 @@ def _direct_scores(names, currents, params):
     count = samples.target_count
 
     def score(pair1, pair2):
-        first, second = (pair_field(electrodes.position_mm(a, 92.0),
-                                    electrodes.position_mm(b, 92.0), current,
-                                    samples.points_mm, 92.0, 0.33)
-                         for (a, b), current in zip((pair1, pair2), currents))
+        # The head's own field model, pair by pair, as vectors.
+        first, second = pair_fields(
+            tuple((electrodes.position_mm(a, params.head.radius_mm),
+                   electrodes.position_mm(b, params.head.radius_mm), current)
+                  for (a, b), current in zip((pair1, pair2), currents)),
+            samples.points_mm, params.head)
         env = max_envelope(first, second)
         return env[:count].mean(), env[:count].mean() / env[count:].mean()
 
