@@ -22,6 +22,7 @@ from typing import Any, Callable
 from tit_app.ops import PLANES, build_params
 from tit_app.ops.ex_search import ex_search, montage_count
 from tit_app.ops.flex_search import flex_search
+from tit_app.ops.ranking import RANK_BY
 from tit_app.ops.sim_mti import sim_mti
 from tit_app.ops.sim_ti import sim_ti
 
@@ -34,6 +35,7 @@ PLANE = "plane"        # one of tit_app.ops.PLANES
 COUNT = "count"        # a whole number
 NAMES = "names"        # electrode names
 NUMBER = "number"      # any other real number
+CHOICE = "choice"      # one of the parameter's choices
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,16 @@ def _seed(defaults) -> Param:
 
 
 def _search_common(defaults) -> tuple[Param, ...]:
-    """Both searches: the currents of the two pairs they place, and the seed of their randomness."""
-    return (_current(1, defaults.current1_ma), _current(2, defaults.current2_ma), _seed(defaults))
+    """Both searches: the currents of the two pairs they place, the seed of their randomness and
+    how far below the scalp their sample points stay."""
+    return (_current(1, defaults.current1_ma), _current(2, defaults.current2_ma), _seed(defaults),
+            Param("clearance", LENGTH, defaults.clearance_mm,
+                  "depth below the scalp (so distance from every electrode) of the points montages are "
+                  "scored on", ("clearance_mm",), label="Clearance",
+                  tooltip="Sample points stay this far below the scalp: the field of a point electrode "
+                          "is singular right under it.",
+                  accessible_name="Electrode clearance", unit="mm", low=0.0, high=80.0, step=1.0,
+                  decimals=1, metavar="MM"))
 
 
 def _shared(defaults) -> tuple[Param, ...]:
@@ -167,12 +177,19 @@ def _shared(defaults) -> tuple[Param, ...]:
 
 def _flex_params(d) -> tuple[Param, ...]:
     return (*_search_common(d),
-            Param("budget", COUNT, d.budget, "field evaluations allowed", ("budget",), label="Budget",
-                  tooltip="Field evaluations allowed per restart.", low=1, high=1_000_000),
-            Param("restarts", COUNT, d.restarts, "random restarts", ("restarts",), label="Restarts",
-                  tooltip="Independent random starts.", low=1, high=1000),
-            Param("min_separation", LENGTH, d.min_separation_mm, "smallest distance between electrodes",
-                  ("min_separation_mm",), unit="mm", metavar="MM"),
+            Param("budget", COUNT, d.budget, "field evaluations allowed in all", ("budget",), label="Budget",
+                  tooltip="Field evaluations the whole search may use (the default comes from a "
+                          "convergence study, docs/ops.md).", low=1, high=1_000_000),
+            Param("restarts", COUNT, d.restarts, "simplex runs from the best random starts", ("restarts",),
+                  label="Restarts", tooltip="Simplex runs, from the best of many random montages; "
+                                            "they share the budget.", low=1, high=1000),
+            Param("min_separation", LENGTH, d.min_separation_mm,
+                  "smallest distance between electrodes, also between the 10-10 sites they snap to",
+                  ("min_separation_mm",), label="Min. separation",
+                  tooltip="No two electrodes closer than this (neighbouring 10-10 sites are about "
+                          "27-36 mm apart on the default head).",
+                  accessible_name="Minimum electrode separation", unit="mm", low=0.0, high=90.0,
+                  step=1.0, decimals=1, metavar="MM"),
             *_shared(d))
 
 
@@ -184,6 +201,17 @@ def _ex_params(d) -> tuple[Param, ...]:
                   default_help="default: the 10-20 sites plus Oz"),
             Param("top", COUNT, d.top_n, "montages to list", ("top_n",), label="Keep best",
                   tooltip="How many montages to keep per ranking.", low=1, high=500, metavar="N"),
+            Param("rank_by", CHOICE, d.rank_by,
+                  "which ranking picks the mapped montage: focality, or combined (target envelope x "
+                  "focality); both only among montages above the intensity floor",
+                  ("rank_by",), choices=RANK_BY),
+            Param("min_target_fraction", NUMBER, d.min_target_fraction,
+                  "intensity floor: a montage is ranked by focality or combined score only if its "
+                  "mean target envelope reaches this share of the strongest montage's (0 turns it off)",
+                  ("min_target_fraction",), label="Intensity floor", accessible_name="Intensity floor",
+                  tooltip="Share of the strongest montage's target envelope a montage needs to be ranked "
+                          "by focality (0 to 1).",
+                  low=0.0, high=1.0, step=0.05, decimals=2, metavar="SHARE"),
             *_shared(d))
 
 
@@ -212,7 +240,8 @@ def _flex_safe_params(params) -> dict:
 
 def _ex_safe_params(params) -> dict:
     return {"n_electrodes": len(params.electrodes),
-            "n_combinations": montage_count(len(params.electrodes))}
+            "n_combinations": montage_count(len(params.electrodes),
+                                            params.current1_ma == params.current2_ma)}
 
 
 # -- the operations ------------------------------------------------------------------------
@@ -235,14 +264,16 @@ OPERATIONS: tuple[Operation, ...] = (
         "Optimise four free electrode positions for the most focal envelope at the target.",
         "optimise free positions of four electrodes for a target",
         flex_search, _flex_params(_defaults("flex_search")),
-        _TARGET_ROWS + (("budget",), ("restarts",), ("seed",), ("current1",), ("current2",)) + _SLICE_ROW,
+        _TARGET_ROWS + (("budget",), ("restarts",), ("seed",), ("current1",), ("current2",),
+                        ("min_separation",), ("clearance",)) + _SLICE_ROW,
         _flex_safe_params),
     Operation(
         "ex_search", "ex-search", "Exhaustive search", "ex-search",
         "Score every two-pair montage of the candidate electrodes and rank them.",
         "score every two-pair montage from a list of electrodes",
         ex_search, _ex_params(_defaults("ex_search")),
-        (("electrodes",),) + _TARGET_ROWS + (("current1",), ("current2",), ("top",)) + _SLICE_ROW,
+        (("electrodes",),) + _TARGET_ROWS + (("current1",), ("current2",), ("top",),
+                                             ("min_target_fraction",), ("clearance",)) + _SLICE_ROW,
         _ex_safe_params),
 )
 

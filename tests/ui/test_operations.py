@@ -11,6 +11,7 @@ from PyQt5.QtWidgets import QAbstractSpinBox, QLineEdit
 from tests.ui.conftest import set_slice_size
 from tit_app import telemetry
 from tit_app.operations import BY_NAME, OPERATIONS
+from tit_app.ops import FlexSearchParams
 from tit_app.telemetry.testing import stored_events
 from tit_app.ui.main_window import MainWindow
 from tit_app.ui.operations.panel import OperationPanel
@@ -114,7 +115,8 @@ def test_a_target_outside_the_head_is_reported_on_the_target(telemetry_env, qtbo
 
 def test_searches_record_only_their_declared_params(telemetry_env, qtbot):
     telemetry_env(consent=True)
-    for name, expected in (("flex_search", {"budget": 500, "restarts": 4}),
+    flex = FlexSearchParams()
+    for name, expected in (("flex_search", {"budget": flex.budget, "restarts": flex.restarts}),
                            ("ex_search", {"n_electrodes": 20, "n_combinations": 14535})):
         panel = make_panel(qtbot, BY_NAME[name])
         set_slice_size(panel, 32)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from tit_app.operations import COUNT, NAMES, OPERATIONS, PAIR, PLANE, POINT, Operation, Param
+from tit_app.operations import COUNT, NAMES, OPERATIONS, PAIR, POINT, Operation, Param
 from tit_app.ops.options import parse_names, parse_pair, parse_xyz
 
 
@@ -41,7 +41,7 @@ def _shown(param: Param) -> str:
         return ",".join(value)
     if param.kind == POINT:
         return ",".join(f"{c:g}" for c in value)
-    if param.kind in (COUNT, PLANE):
+    if param.kind == COUNT or param.choices:
         return str(value)
     return f"{value:g}"
 
@@ -53,7 +53,7 @@ def _help(param: Param) -> str:
 def _add_flag(parser: argparse.ArgumentParser, param: Param) -> None:
     """One flag; its default is None, meaning "the model's default"."""
     options: dict = {"help": _help(param)}
-    if param.kind == PLANE:
+    if param.choices:
         options["choices"] = param.choices
     else:
         options["type"] = _TYPES.get(param.kind, float)

@@ -8,9 +8,9 @@ Keys, all optional (missing or None means the default):
 * sim_ti / sim_mti: ``pair1`` .. ``pair4`` as (anode, cathode) and
   ``current1`` .. ``current4`` in mA;
 * flex_search: ``budget``, ``restarts``, ``seed``, ``current1``,
-  ``current2``, ``min_separation`` mm;
+  ``current2``, ``min_separation`` mm, ``clearance`` mm;
 * ex_search: ``electrodes`` (names), ``top``, ``seed``, ``current1``,
-  ``current2``.
+  ``current2``, ``rank_by``, ``min_target_fraction``, ``clearance`` mm.
 
 Nothing is validated here: call ``validated()`` on the result.
 
@@ -56,9 +56,11 @@ def _simulation(cls, pair_count: int, values: dict):
     return cls(**pairs, **_shared(values, defaults))
 
 
-def _currents(values: dict, defaults) -> dict:
+def _search_shared(values: dict, defaults) -> dict:
+    """Both searches: the two currents and the electrode clearance."""
     return {"current1_ma": _pick(values, "current1", defaults.current1_ma),
-            "current2_ma": _pick(values, "current2", defaults.current2_ma)}
+            "current2_ma": _pick(values, "current2", defaults.current2_ma),
+            "clearance_mm": _pick(values, "clearance", defaults.clearance_mm)}
 
 
 def _flex(values: dict) -> FlexSearchParams:
@@ -68,7 +70,7 @@ def _flex(values: dict) -> FlexSearchParams:
         restarts=_pick(values, "restarts", d.restarts),
         seed=_pick(values, "seed", d.seed),
         min_separation_mm=_pick(values, "min_separation", d.min_separation_mm),
-        **_currents(values, d), **_shared(values, d))
+        **_search_shared(values, d), **_shared(values, d))
 
 
 def _ex(values: dict) -> ExSearchParams:
@@ -77,7 +79,9 @@ def _ex(values: dict) -> ExSearchParams:
         electrodes=tuple(_pick(values, "electrodes", d.electrodes)),
         top_n=_pick(values, "top", d.top_n),
         seed=_pick(values, "seed", d.seed),
-        **_currents(values, d), **_shared(values, d))
+        rank_by=_pick(values, "rank_by", d.rank_by),
+        min_target_fraction=_pick(values, "min_target_fraction", d.min_target_fraction),
+        **_search_shared(values, d), **_shared(values, d))
 
 
 BUILDERS = {

@@ -1,10 +1,40 @@
-"""Keeping the best N montages while scoring chunk after chunk."""
+"""Ranking montages: the scores a montage can be ranked by, the intensity
+floor, and keeping the best N while scoring chunk after chunk.
+
+Focality alone rewards weak montages: a pair of close electrodes can be
+"most focal" while barely reaching the target. Two remedies, used together
+by default (docs/ops.md, "Ranking"):
+
+* an intensity floor: only montages whose mean target envelope reaches
+  ``min_target_fraction`` of the strongest montage's are ranked by
+  focality or by the combined score;
+* the combined score, target envelope x focality (V/m), which TI-Toolbox
+  reports as its composite index.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from tit_app.ops.results import RankedMontage
+
+# What a search's best montage can be chosen by.
+RANK_BY = ("focality", "combined")
+DEFAULT_RANK_BY = "focality"
+DEFAULT_MIN_TARGET_FRACTION = 0.5
+# The floor is compared with the same means computed in another pass, which
+# can round differently; this keeps the strongest montage above a floor of 1.
+_FLOOR_SLACK = 1e-9
+
+
+def combined_score(target: np.ndarray, focality: np.ndarray) -> np.ndarray:
+    """Target envelope times focality (V/m)."""
+    return target * focality
+
+
+def intensity_floor(strongest_target: float, fraction: float) -> float:
+    """The mean target envelope (V/m) a montage needs to be ranked."""
+    return fraction * strongest_target * (1.0 - _FLOOR_SLACK)
 
 
 class TopN:

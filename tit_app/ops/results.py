@@ -41,26 +41,37 @@ class RankedMontage:
     target_value: float                      # mean envelope on target samples
     focality: float                          # that / mean on the rest samples
 
+    @property
+    def combined(self) -> float:
+        """Target value x focality (V/m), the combined ranking score."""
+        return self.target_value * self.focality
+
 
 @dataclass(frozen=True)
 class FlexResult:
     kind: str
     sim: SimResult                           # map of the best montage
     angles_deg: np.ndarray                   # (4, 2) theta, phi per electrode
-    nearest_names: tuple[str, ...]
-    nearest_offsets_deg: tuple[float, ...]   # angle to that 10-10 site
-    target_value: float                      # mean envelope on target samples
-    focality: float                          # the optimised score
+    nearest_names: tuple[str, ...]           # the distinct 10-10 sites mapped
+    nearest_offsets_deg: tuple[float, ...]   # angle from the free optimum to that site
+    target_value: float                      # sites' mean envelope on fresh target samples
+    focality: float                          # sites' focality on fresh samples
     evaluations: int
+    free_target_value: float = float("nan")  # free optimum, fresh samples
+    free_focality: float = float("nan")      # free optimum, fresh samples
+    search_focality: float = float("nan")    # free optimum on the points it was optimised on
 
 
 @dataclass(frozen=True)
 class ExSearchResult:
     kind: str
-    sim: SimResult                           # map of the most focal montage
+    sim: SimResult                           # map of the top montage of `ranked_by`
     combinations: int
     top_by_envelope: tuple[RankedMontage, ...]
-    top_by_focality: tuple[RankedMontage, ...]
+    top_by_focality: tuple[RankedMontage, ...]   # above the floor only
+    top_by_combined: tuple[RankedMontage, ...] = ()   # above the floor only
+    ranked_by: str = "focality"              # which ranking the map shows
+    min_target_v_per_m: float = 0.0          # the intensity floor applied
 
 
 def simulation_of(result) -> SimResult:

@@ -1,4 +1,18 @@
-"""Parameters of the two montage searches, and their validation."""
+"""Parameters of the two montage searches, and their validation.
+
+Defaults, and why (docs/ops.md, "Sample points of the searches",
+"Choosing the flex_search defaults" and "Ranking"):
+
+* ``clearance_mm`` (12 mm): sample points stay this far below the scalp,
+  hence from every electrode (tit_app.ops.sampling).
+* flex ``budget`` and ``restarts``: from the convergence study
+  bench/flex_convergence.py.
+* flex ``min_separation_mm`` (25 mm): below the distance between
+  neighbouring 10-10 sites on the 92 mm head (about 27-36 mm), so
+  neighbours may be used together, yet no two electrodes overlap.
+* ex ``rank_by`` ("focality") and ``min_target_fraction`` (0.5):
+  tit_app.ops.ranking.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +29,21 @@ from tit_app.ops.params import (
     integer,
     number,
 )
+from tit_app.ops.ranking import DEFAULT_MIN_TARGET_FRACTION, DEFAULT_RANK_BY, RANK_BY
+from tit_app.ops.sampling import DEFAULT_CLEARANCE_MM
 
 # The 10-20 positions plus Oz: twenty classic sites.
 CLASSIC_20 = ("Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T7", "C3", "Cz",
               "C4", "T8", "P7", "P3", "Pz", "P4", "P8", "O1", "Oz", "O2")
+
+
+def clearance(value, head: Head) -> float:
+    """The electrode clearance of the sample points, checked."""
+    distance = number("clearance_mm", value)
+    if not 0.0 <= distance < head.radius_mm:
+        raise ParamError("clearance_mm", "must be between 0 and the head "
+                         f"radius ({head.radius_mm:g} mm), got {distance:g}")
+    return distance
 
 
 @dataclass(frozen=True)
@@ -26,13 +51,14 @@ class FlexSearchParams:
     """Free positions for 4 electrodes: pair 1 = electrodes 1-2, pair 2 = 3-4."""
 
     target: Target = field(default_factory=Target)
-    budget: int = 500
-    restarts: int = 4
+    budget: int = 4000
+    restarts: int = 16
     seed: int = 0
     current1_ma: float = 1.0
     current2_ma: float = 1.0
     max_polar_deg: float = 112.5
-    min_separation_mm: float = 20.0
+    min_separation_mm: float = 25.0
+    clearance_mm: float = DEFAULT_CLEARANCE_MM
     sampling: Sampling = field(default_factory=Sampling)
     slice: SliceSpec = field(default_factory=SliceSpec)
     head: Head = field(default_factory=Head)
@@ -52,6 +78,7 @@ class FlexSearchParams:
         if not 0.0 <= separation < head.radius_mm:
             raise ParamError("min_separation_mm", "must be between 0 and the "
                              f"head radius ({head.radius_mm:g} mm)")
+        clearance(self.clearance_mm, head)
         return replace(self, head=head, target=target,
                        sampling=self.sampling.validated(),
                        slice=self.slice.validated(head, target))
@@ -67,6 +94,9 @@ class ExSearchParams:
     current2_ma: float = 1.0
     top_n: int = 5
     seed: int = 0
+    rank_by: str = DEFAULT_RANK_BY
+    min_target_fraction: float = DEFAULT_MIN_TARGET_FRACTION
+    clearance_mm: float = DEFAULT_CLEARANCE_MM
     sampling: Sampling = field(default_factory=Sampling)
     slice: SliceSpec = field(default_factory=SliceSpec)
     head: Head = field(default_factory=Head)
@@ -90,6 +120,14 @@ class ExSearchParams:
         number("current2_ma", self.current2_ma, positive=True)
         integer("top_n", self.top_n, 1, 10_000)
         integer("seed", self.seed, 0)
+        if self.rank_by not in RANK_BY:
+            raise ParamError("rank_by", f"must be one of {', '.join(RANK_BY)}, "
+                             f"got {self.rank_by!r}")
+        fraction = number("min_target_fraction", self.min_target_fraction)
+        if not 0.0 <= fraction <= 1.0:
+            raise ParamError("min_target_fraction", "must be between 0 and 1 "
+                             f"(a share of the strongest montage), got {fraction:g}")
+        clearance(self.clearance_mm, head)
         return replace(self, electrodes=tuple(names), head=head, target=target,
                        sampling=self.sampling.validated(),
                        slice=self.slice.validated(head, target))

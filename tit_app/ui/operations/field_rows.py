@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tit_app.operations import COUNT, CURRENT, LENGTH, NAMES, PAIR, PLANE, POINT, Operation
+from tit_app.operations import COUNT, CURRENT, LENGTH, NAMES, NUMBER, PAIR, PLANE, POINT, Operation
 from tit_app.ui.operations.fields import Field, IntField
 from tit_app.ui.operations.ti_fields import CurrentField, LengthField, NamesField, PairField, SliceField, TargetField
 
@@ -12,6 +12,7 @@ EDITORS = {
     (CURRENT,): CurrentField,
     (POINT,): TargetField,
     (LENGTH,): LengthField,
+    (NUMBER,): LengthField,    # one number with the parameter's unit and limits
     (PLANE, LENGTH, COUNT): SliceField,
     (COUNT,): IntField,
     (NAMES,): NamesField,
