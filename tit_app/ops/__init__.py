@@ -51,7 +51,17 @@ from tit_app.ops.ex_search import ex_search, montage_count
 from tit_app.ops.flex_search import flex_search
 from tit_app.ops.grid import PLANES
 from tit_app.ops.options import build_params
-from tit_app.ops.params import Head, Pair, ParamError, Sampling, SimMTIParams, SimTIParams, SliceSpec, Target
+from tit_app.ops.params import (
+    HEAD_MODELS,
+    Head,
+    Pair,
+    ParamError,
+    Sampling,
+    SimMTIParams,
+    SimTIParams,
+    SliceSpec,
+    Target,
+)
 from tit_app.ops.progress import Cancelled, CancelToken
 from tit_app.ops.output import load, save
 from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, SimResult
@@ -61,7 +71,7 @@ from tit_app.ops.sim_ti import sim_ti
 from tit_app.ops.summary import summary_lines
 
 __all__ = [
-    "ELECTRODE_NAMES", "PLANES", "CancelToken", "Cancelled", "ExSearchParams",
+    "ELECTRODE_NAMES", "HEAD_MODELS", "PLANES", "CancelToken", "Cancelled", "ExSearchParams",
     "ExSearchResult", "FlexResult", "FlexSearchParams", "Head", "Pair",
     "ParamError", "RankedMontage", "Sampling", "SimMTIParams", "SimResult",
     "SimTIParams", "SliceSpec", "Target", "build_params", "ex_search",
