@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from tit_app.ops import electrodes
+from tit_app.ops import electrodes, head_model
 from tit_app.ops.envelope import max_envelope
-from tit_app.ops.multichannel import directional_envelope
-from tit_app.ops import head_model
 from tit_app.ops.grid import SliceGrid, slice_grid, values_on_grid
+from tit_app.ops.multichannel import directional_envelope
 from tit_app.ops.params import Head
 from tit_app.ops.results import PlacedElectrode, SimResult
 
@@ -44,6 +43,12 @@ def placed_electrodes(pairs) -> tuple[PlacedElectrode, ...]:
         placed.append(PlacedElectrode(cathode, tuple(map(float, cathode_mm)),
                                       number, "cathode"))
     return tuple(placed)
+
+
+def _named(pairs, montage: PairPositions) -> tuple[PlacedElectrode, ...]:
+    """The electrodes of validated pairs, labelled with their names."""
+    return placed_electrodes(((p.anode, m[0]), (p.cathode, m[1]))
+                             for p, m in zip(pairs, montage, strict=True))
 
 
 def pair_fields(montage: PairPositions, points_mm: np.ndarray,
@@ -115,15 +120,13 @@ def simulate_pairs(kind: str, pairs, envelope_at, params, progress,
                    chunk_points: int = CHUNK_POINTS) -> SimResult:
     """:func:`simulate_slice` for validated :class:`Pair` objects.
 
-    ``envelope_at(montage, points_mm, head)`` is :func:`ti_envelope_at` or
-    the multichannel one; the electrodes are labelled with their names.
+    ``envelope_at(montage, points_mm, head)`` is e.g. :func:`ti_envelope_at`;
+    the electrodes are labelled with their names.
     """
     montage = pair_positions(pairs, params.head)
-    placed = placed_electrodes(
-        ((p.anode, m[0]), (p.cathode, m[1])) for p, m in zip(pairs, montage, strict=True))
     return simulate_slice(
         kind, lambda points: envelope_at(montage, points, params.head),
-        params, placed, progress, chunk_points)
+        params, _named(pairs, montage), progress, chunk_points)
 
 
 def simulate_montage(kind: str, pairs, envelope_of, params, progress,
@@ -136,8 +139,6 @@ def simulate_montage(kind: str, pairs, envelope_of, params, progress,
     """
     head = params.head
     montage = pair_positions(pairs, head)
-    placed = placed_electrodes(
-        ((p.anode, m[0]), (p.cathode, m[1])) for p, m in zip(pairs, montage, strict=True))
 
     def maps_at(points: np.ndarray) -> np.ndarray:
         """Per point: the envelope, the radial envelope, each pair's |E|."""
@@ -149,6 +150,7 @@ def simulate_montage(kind: str, pairs, envelope_of, params, progress,
     grid = _slice_of(params)
     maps = values_on_grid(grid, maps_at, progress, chunk_points)
     centre = np.asarray(params.target.centre_mm, dtype=float)
-    return _result(kind, params, grid, maps[..., 0], placed, float(maps_at(centre[None, :])[0, 0]),
+    target_value = float(maps_at(centre[None, :])[0, 0])
+    return _result(kind, params, grid, maps[..., 0], _named(pairs, montage), target_value,
                    radial_envelope=maps[..., 1],
                    carrier_magnitudes=tuple(maps[..., 2 + k] for k in range(len(pairs))))
