@@ -21,7 +21,7 @@ from tit_app.ops.simulation import channels_of, simulate_montage
 # Pixels per chunk: the search over directions costs ~100 eigenvector
 # evaluations per pixel, so chunks are smaller than for two pairs to keep
 # cancel prompt.
-CHUNK_POINTS = 2048
+CHUNK_POINTS = 1024
 
 
 def mti_envelope(fields):
