@@ -152,3 +152,7 @@ def test_bad_head_models_are_named(head, field):
     with pytest.raises(ParamError) as error:
         head.validated()
     assert error.value.field == field
+
+
+def test_a_small_homogeneous_head_ignores_the_shell_thicknesses():
+    assert Head(radius_mm=10.0, model="homogeneous").validated().radius_mm == 10.0

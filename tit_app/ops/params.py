@@ -98,7 +98,7 @@ class Head:
                                   self.shell_conductivities_s_per_m, len(SHELL_NAMES))
         thicknesses = _numbers("head.shell_thicknesses_mm", self.shell_thicknesses_mm,
                                len(SHELL_NAMES) - 1)
-        if sum(thicknesses) >= radius:
+        if self.model == FOUR_SHELL and sum(thicknesses) >= radius:
             raise ParamError("head.shell_thicknesses_mm", f"CSF, skull and scalp "
                              f"({sum(thicknesses):g} mm together) leave no brain inside "
                              f"the head radius ({radius:g} mm)")
