@@ -51,8 +51,8 @@ class ShellCoefficients:
 
     rho: np.ndarray               # (L,) outer radii / R
     conductivities: np.ndarray    # (L,)
-    a: np.ndarray                 # (L, degrees)
-    b: np.ndarray                 # (L, degrees)
+    a: np.ndarray                 # (degrees, L): row n - 1 holds degree n
+    b: np.ndarray                 # (degrees, L)
 
 
 def _interface_rows(n, rho, sigma, j, size):
@@ -92,10 +92,10 @@ def shell_coefficients(rho: tuple[float, ...], conductivities: tuple[float, ...]
     rhs = np.zeros((degrees, size, 1))
     rhs[:, -1, 0] = 2 * n + 1
     solution = np.linalg.solve(matrix, rhs)[..., 0]
-    a = np.stack([solution[:, 2 * j - 1 if j else 0] for j in range(layers)])
-    b = np.stack([solution[:, 2 * j] if j else np.zeros(degrees) for j in range(layers)])
+    a = np.stack([solution[:, 2 * j - 1 if j else 0] for j in range(layers)], axis=1)
+    b = np.stack([solution[:, 2 * j] if j else np.zeros(degrees) for j in range(layers)], axis=1)
     # The homogeneous sphere of the scalp's conductivity: (2n + 1) / (n sigma_L).
-    a[last] -= (2 * n + 1) / (n * sigma[last])
+    a[:, last] -= (2 * n + 1) / (n * sigma[last])
     return ShellCoefficients(rho_a, sigma, a, b)
 
 
@@ -116,7 +116,7 @@ def degrees_needed(rho, layer, shells: ShellCoefficients) -> np.ndarray:
     """Degrees each point sums: q^n / (1 - q) < TAIL_BOUND."""
     q = np.clip(_rates(rho, layer, shells), _SMALLEST_RATE, 1.0 - 1e-9)
     n = np.ceil(np.log(TAIL_BOUND * (1.0 - q)) / np.log(q))
-    return np.clip(n, 1, shells.a.shape[1]).astype(int)
+    return np.clip(n, 1, len(shells.a)).astype(int)
 
 
 def _series(shells, sources, rho, layer, x, degrees):
@@ -136,9 +136,10 @@ def _series(shells, sources, rho, layer, x, degrees):
     active = np.searchsorted(-degrees, -np.arange(1, degrees[0] + 1), side="right")
     for n in range(1, degrees[0] + 1):
         k = active[n - 1]
-        a_n, b_n = shells.a[layer[:k], n - 1], shells.b[layer[:k], n - 1]
-        radial = n * a_n * grow[:k] - (n + 1) * b_n * decay[:k]
-        tangential = a_n * grow[:k] + b_n * decay[:k]
+        growing = shells.a[n - 1].take(layer[:k]) * grow[:k]
+        decaying = shells.b[n - 1].take(layer[:k]) * decay[:k]
+        radial = n * growing - (n + 1) * decaying
+        tangential = growing + decaying
         work = scratch[:k]
         np.multiply(p_now[:k], radial[:, None], out=work)
         s_r[:k] += work
