@@ -21,7 +21,7 @@ sphere with the scalp's conductivity, which has the closed form of
 remains falls like (r_{L-1}^2 / (r R))^n. Every point sums the degrees its
 own rate q needs for the geometric bound q^n / (1 - q) on what is left to fall
 below ``TAIL_BOUND`` (relative to the leading term); the tests check the sums
-against ``MAX_DEGREE`` terms and the homogeneous closed form. Points are
+against sums to a bound of 1e-14 and against the homogeneous closed form. Points are
 sorted by the degrees they need, so each degree updates a leading slice.
 
 E = -grad V = -(I / (4 pi R^2)) * (S_r r_hat + S_x (s - x r_hat)), with S_r
@@ -77,7 +77,11 @@ def _interface_rows(n, rho, sigma, j, size):
 @lru_cache(maxsize=8)
 def shell_coefficients(rho: tuple[float, ...], conductivities: tuple[float, ...],
                        degrees: int = MAX_DEGREE) -> ShellCoefficients:
-    """Solve the 2L - 1 conditions for every degree n = 1..degrees at once."""
+    """Solve the 2L - 1 conditions for every degree n = 1..degrees at once.
+
+    Unknowns, per degree: a of the innermost layer, then a and b of each
+    further layer j (0-based) at columns 2j - 1 and 2j.
+    """
     rho_a, sigma = np.asarray(rho, dtype=float), np.asarray(conductivities, dtype=float)
     layers, size = len(rho_a), 2 * len(rho_a) - 1
     n = np.arange(1, degrees + 1, dtype=float)
