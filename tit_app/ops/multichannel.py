@@ -107,16 +107,16 @@ def directional_envelope(channels, directions) -> np.ndarray:
 
 
 def _depth(u_form: np.ndarray, v_form: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """MD along one unit direction per point: forms (points, 6), n (points, 3)."""
+    """MD along unit directions: forms (..., 6), n (..., 3), broadcast together."""
     m = _monomials(n)
-    return _depth_from_squares(np.einsum("pc,pc->p", m, u_form),
-                               np.einsum("pc,pc->p", m, v_form))
+    return _depth_from_squares(np.einsum("...c,...c->...", m, u_form),
+                               np.einsum("...c,...c->...", m, v_form))
 
 
 def _top_eigenvector(m: np.ndarray) -> np.ndarray:
     """Unit eigenvector of the largest eigenvalue of symmetric 3 x 3 matrices.
 
-    ``m`` holds (xx, yy, zz, xy, xz, yz) per point. The eigenvalue is the
+    ``m`` holds (xx, yy, zz, xy, xz, yz) in its last axis. The eigenvalue is the
     trigonometric closed form; the eigenvector the longest cross product of
     two rows of M - lambda I (a double eigenvalue gives some vector of its
     plane, a limit case the candidates cover).
@@ -136,14 +136,16 @@ def _top_eigenvector(m: np.ndarray) -> np.ndarray:
             np.stack([xz, yz, zz - largest], axis=-1))
     crosses = np.stack([np.cross(rows[0], rows[1]), np.cross(rows[0], rows[2]),
                         np.cross(rows[1], rows[2])], axis=-2)
-    lengths = np.einsum("pki,pki->pk", crosses, crosses)
-    longest = crosses[np.arange(len(crosses)), np.argmax(lengths, axis=-1)]
-    return _unit(longest)
+    lengths = np.einsum("...ki,...ki->...k", crosses, crosses)
+    pick = np.argmax(lengths, axis=-1)[..., None, None]
+    return _unit(np.take_along_axis(crosses, pick, axis=-2)[..., 0, :])
 
 
 def _extreme_depth(u_form, v_form, phi: np.ndarray) -> np.ndarray:
-    """MD at the extreme point of angle phi (one per point)."""
-    mixed = np.cos(phi)[:, None] * u_form + np.sin(phi)[:, None] * v_form
+    """MD at the extreme points of angles phi: (points,) or (points, angles)."""
+    if phi.ndim == 2:
+        u_form, v_form = u_form[:, None, :], v_form[:, None, :]
+    mixed = np.cos(phi)[..., None] * u_form + np.sin(phi)[..., None] * v_form
     return _depth(u_form, v_form, _top_eigenvector(mixed))
 
 
@@ -172,8 +174,7 @@ def combined_envelope(*channels) -> np.ndarray:
     u_form, v_form = _form(sums), _form(diffs)
     points = len(u_form)
     angles = np.arange(ANGLES) * (2.0 * np.pi / ANGLES)
-    on_grid = np.stack([_extreme_depth(u_form, v_form, np.full(points, angle))
-                        for angle in angles], axis=-1)
+    on_grid = _extreme_depth(u_form, v_form, np.broadcast_to(angles, (points, ANGLES)))
     centre = angles[np.argmax(on_grid, axis=-1)]
     spacing = 2.0 * np.pi / ANGLES
     best = _golden_search(u_form, v_form, centre - spacing, centre + spacing,
