@@ -1,7 +1,8 @@
 """Speed of the TI operations: ``.venv/bin/python bench/ops.py``.
 
 Prints one table: the median wall time of several runs of each operation
-(sim_ti on 128x128 has a 100 ms target), then how long each one takes to
+in the default four-shell head (sim_ti on 128x128 has a 100 ms target; the
+homogeneous sphere is timed too, for comparison), then how long each one takes to
 stop after a cancel from another thread (the contract says 200 ms).
 Runs in well under a minute.
 """
@@ -22,6 +23,7 @@ from tit_app.ops import (  # noqa: E402
     CancelToken,
     ExSearchParams,
     FlexSearchParams,
+    Head,
     SimMTIParams,
     SimTIParams,
     SliceSpec,
@@ -86,7 +88,9 @@ def worst_cancel_latency(operation, params, samples: int = 5) -> float:
 
 def main() -> int:
     cases = [
-        ("sim_ti 128x128", "2 pairs", lambda: sim_ti(SimTIParams()), 15, 0.100),
+        ("sim_ti 128x128", "2 pairs, four-shell head", lambda: sim_ti(SimTIParams()), 15, 0.100),
+        ("sim_ti 128x128", "2 pairs, homogeneous head",
+         lambda: sim_ti(SimTIParams(head=Head(model="homogeneous"))), 15, None),
         ("sim_mti 128x128", "4 pairs", lambda: sim_mti(SimMTIParams()), 7, None),
         ("flex_search", "2,000 evaluations",
          lambda: flex_search(FlexSearchParams(budget=2000)), 3, None),

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from tit_app.ops import PLANES, build_params
+from tit_app.ops import HEAD_MODELS, PLANES, build_params
 from tit_app.ops.ex_search import ex_search, montage_count
 from tit_app.ops.flex_search import flex_search
 from tit_app.ops.ranking import RANK_BY
@@ -35,6 +35,7 @@ PLANE = "plane"        # one of tit_app.ops.PLANES
 COUNT = "count"        # a whole number
 NAMES = "names"        # electrode names
 NUMBER = "number"      # any other real number
+NUMBERS = "numbers"    # several real numbers, e.g. one per head layer
 CHOICE = "choice"      # one of the parameter's choices
 
 
@@ -119,8 +120,9 @@ def _pair(index: int, pair) -> Param:
 
 def _current(index: int, value: float) -> Param:
     return Param(
-        f"current{index}", CURRENT, value, f"current of pair {index} in mA",
+        f"current{index}", CURRENT, value, f"current of pair {index} in mA, zero-to-peak",
         (f"current{index}_ma", f"pair{index}.current_ma"), label=f"Current {index}",
+        tooltip="Amplitude of the pair's sinusoidal carrier, zero-to-peak (half the peak-to-peak).",
         unit="mA", low=0.0, high=20.0, step=0.1, decimals=2, metavar="MA")
 
 
@@ -170,8 +172,18 @@ def _shared(defaults) -> tuple[Param, ...]:
               accessible_name="Grid points per side", unit="px", low=8, high=2048, step=32, metavar="N"),
         Param("head_radius", LENGTH, head.radius_mm, "head radius", ("head.radius_mm",),
               unit="mm", metavar="MM"),
-        Param("conductivity", NUMBER, head.conductivity_s_per_m, "tissue conductivity",
-              ("head.conductivity_s_per_m",), unit="S/m", metavar="S/M"),
+        Param("head_model", CHOICE, head.model,
+              "head model: four-shell (brain, CSF, skull, scalp) or homogeneous", ("head.model",),
+              choices=HEAD_MODELS),
+        Param("conductivity", NUMBER, head.conductivity_s_per_m,
+              "tissue conductivity of the homogeneous model", ("head.conductivity_s_per_m",),
+              unit="S/m", metavar="S/M"),
+        Param("shell_conductivities", NUMBERS, tuple(head.shell_conductivities_s_per_m),
+              "four-shell conductivities of brain, CSF, skull, scalp in S/m",
+              ("head.shell_conductivities_s_per_m",), unit="S/m", metavar="B,C,S,S"),
+        Param("shell_thicknesses", NUMBERS, tuple(head.shell_thicknesses_mm),
+              "four-shell thicknesses of CSF, skull, scalp in mm (the brain fills the rest)",
+              ("head.shell_thicknesses_mm",), unit="mm", metavar="C,S,S"),
     )
 
 

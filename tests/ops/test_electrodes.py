@@ -87,3 +87,24 @@ def test_nearest_name_finds_each_site():
         found, offset = electrodes.nearest_name(electrodes.position_mm(name, 80.0))
         assert found == name
         assert offset == pytest.approx(0.0, abs=1e-5)
+
+
+def _rotation_about_z(degrees):
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("name, tenths", [
+    ("AF9", 2), ("F9", 3), ("FT9", 4), ("T9", 5), ("TP9", 6), ("P9", 7), ("PO9", 8),
+    ("AF10", -2), ("F10", -3), ("FT10", -4), ("T10", -5), ("TP10", -6), ("P10", -7),
+    ("PO10", -8)])
+def test_nine_ten_sites_divide_the_lower_circumference_in_tenths(name, tenths):
+    # The 10-10 rule: the lower circumference runs through Nz, T9/T10 and Iz
+    # (10 % of nasion-inion below the Fpz-T7-Oz ring, i.e. 22.5 degrees on the
+    # sphere), and its half from Nz to Iz is cut into ten equal arcs; the
+    # left sites count from Nz towards the left ear (+ tenths), the right
+    # ones towards the right ear.
+    below = np.radians(22.5)
+    nasion = np.array([0.0, np.cos(below), -np.sin(below)])
+    expected = _rotation_about_z(18.0 * tenths) @ nasion
+    np.testing.assert_allclose(electrodes.position_mm(name, 1.0), expected, atol=1e-12)

@@ -97,24 +97,41 @@ def test_multichannel_with_one_channel_off_is_plain_ti():
     rng = np.random.default_rng(2)
     e1, e2 = rng.normal(size=(2, 500, 3))
     off = np.zeros((500, 3))
+    # The maximum is found numerically (closed-form eigenvectors): 1e-7.
     np.testing.assert_allclose(combined_envelope((e1, e2), (off, off)),
-                               max_envelope(e1, e2), rtol=1e-10)
+                               max_envelope(e1, e2), rtol=1e-7)
 
 
-def test_multichannel_lies_between_its_bounds_and_matches_brute_force():
+def _coherent_depth(e1, e2, e3, e4, n):
+    """| ||(E_a + E_b) . n|| - ||(E_a - E_b) . n|| | over the two channels, per direction."""
+    u = np.hypot(n @ (e1 + e2), n @ (e3 + e4))
+    v = np.hypot(n @ (e1 - e2), n @ (e3 - e4))
+    return np.abs(u - v)
+
+
+def test_multichannel_is_the_best_direction_and_at_most_the_sum():
     rng = np.random.default_rng(4)
     e1, e2, e3, e4 = rng.normal(size=(4, 40, 3))
     combined = combined_envelope((e1, e2), (e3, e4))
-    env_a, env_b = max_envelope(e1, e2), max_envelope(e3, e4)
-    assert np.all(combined >= np.maximum(env_a, env_b) - 1e-12)
-    assert np.all(combined <= env_a + env_b + 1e-12)
-    n = rng.normal(size=(100_000, 3))
+    assert np.all(combined <= max_envelope(e1, e2) + max_envelope(e3, e4) + 1e-12)
+    n = rng.normal(size=(200_000, 3))
     n /= np.linalg.norm(n, axis=1, keepdims=True)
     for i in range(len(combined)):
-        sampled = np.max(2 * np.minimum(np.abs(n @ e1[i]), np.abs(n @ e2[i]))
-                         + 2 * np.minimum(np.abs(n @ e3[i]), np.abs(n @ e4[i])))
+        sampled = np.max(_coherent_depth(e1[i], e2[i], e3[i], e4[i], n))
+        # No sampled direction beats it; dense sampling comes within 1 %
+        # (it misses the cone-shaped peaks by a little).
         assert combined[i] >= sampled - 1e-9
         assert combined[i] <= sampled * 1.01
+
+
+def test_multichannel_depends_on_the_beat_phase():
+    rng = np.random.default_rng(6)
+    e1, e2, e3, e4 = rng.normal(size=(4, 30, 3))
+    in_phase = combined_envelope((e1, e2), (e3, e4))
+    reversed_pair = combined_envelope((-e1, e2), (e3, e4))
+    assert np.max(np.abs(in_phase - reversed_pair)) > 0.1 * np.max(in_phase)
+    # Reversing both pairs of a channel (or every pair) is only a phase of pi for it.
+    np.testing.assert_allclose(combined_envelope((-e1, -e2), (e3, e4)), in_phase, rtol=1e-9)
 
 
 def test_equal_fields_and_rounding_at_the_branch_boundary():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tit_app.operations import COUNT, NAMES, OPERATIONS, PAIR, POINT
+from tit_app.operations import CHOICE, COUNT, NAMES, NUMBERS, OPERATIONS, PAIR, PLANE, POINT
 from tit_app.ops import build_params
 
 
@@ -14,7 +14,9 @@ def _another_value(param):
         return ("Cz", "Oz", "Fz", "Pz")
     if param.kind == POINT:
         return (1.0, 2.0, 3.0)
-    if param.choices:
+    if param.kind == NUMBERS:
+        return tuple(value + 0.5 for value in param.default)
+    if param.kind in (PLANE, CHOICE):
         return next(choice for choice in param.choices if choice != param.default)
     if param.kind == COUNT:
         return param.default + 1

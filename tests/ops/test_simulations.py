@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from tit_app.ops import Pair, SimMTIParams, SimTIParams, SliceSpec, Target, electrodes, sim_mti, sim_ti
+from tit_app.ops import Head, Pair, SimMTIParams, SimTIParams, SliceSpec, Target, electrodes, sim_mti, sim_ti
 from tit_app.ops.envelope import max_envelope
 from tit_app.ops.field import pair_field
+from tit_app.ops.head_model import pair_fields
 
 MIRRORED = dict(pair1=Pair("FT7", "TP7"), pair2=Pair("FT8", "TP8"))
 
@@ -46,7 +47,8 @@ def test_axial_image_has_the_nose_at_the_top():
 
 def test_target_value_is_the_envelope_at_the_target():
     target = (10.0, -20.0, 30.0)
-    result = sim_ti(SimTIParams(target=Target(target), slice=SliceSpec(size=16)))
+    result = sim_ti(SimTIParams(target=Target(target), slice=SliceSpec(size=16),
+                                head=Head(model="homogeneous")))
     point = np.array([target])
     first, second = (pair_field(electrodes.position_mm(a, 92.0),
                                 electrodes.position_mm(c, 92.0), 1.0, point,
@@ -74,14 +76,39 @@ def test_envelope_scales_with_both_currents():
                                rtol=1e-12, equal_nan=True)
 
 
-def test_mti_is_at_least_each_channel_alone():
+def test_mti_is_at_most_the_sum_of_the_channels():
     spec = SliceSpec(size=24)
     both = sim_mti(SimMTIParams(slice=spec))
     channel_a = sim_ti(SimTIParams(slice=spec))
     channel_b = sim_ti(SimTIParams(pair1=Pair("FC5", "CP5"),
                                    pair2=Pair("FC6", "CP6"), slice=spec))
     inside = np.isfinite(both.envelope)
-    assert np.all(both.envelope[inside] >= np.maximum(
-        channel_a.envelope, channel_b.envelope)[inside] - 1e-12)
     assert np.all(both.envelope[inside] <= (
         channel_a.envelope + channel_b.envelope)[inside] + 1e-12)
+
+
+def test_carrier_magnitudes_and_radial_envelope_are_mapped_too():
+    result = sim_ti(SimTIParams(slice=SliceSpec("coronal", 5.0, 24)))
+    head = SimTIParams().head.validated()
+    row, column = 6, 15
+    point = result.grid.points_mm[row, column]
+    montage = [(electrodes.position_mm(a, 92.0), electrodes.position_mm(c, 92.0), 1.0)
+               for a, c in (("F7", "P7"), ("F8", "P8"))]
+    e1, e2 = (f[0] for f in pair_fields(head, montage, point[None, :]))
+    assert len(result.carrier_magnitudes) == 2
+    assert result.carrier_magnitudes[0][row, column] == pytest.approx(np.linalg.norm(e1))
+    assert result.carrier_magnitudes[1][row, column] == pytest.approx(np.linalg.norm(e2))
+    n = point / np.linalg.norm(point)
+    # Grossman's envelope along n: | |(E1 + E2) . n| - |(E1 - E2) . n| |.
+    radial = abs(abs((e1 + e2) @ n) - abs((e1 - e2) @ n))
+    assert result.radial_envelope[row, column] == pytest.approx(radial)
+    inside = np.isfinite(result.envelope)
+    assert np.all(result.radial_envelope[inside] <= result.envelope[inside] + 1e-12)
+    assert np.all(np.isnan(result.radial_envelope[~inside]))
+
+
+def test_mti_maps_four_carriers():
+    result = sim_mti(SimMTIParams(slice=SliceSpec(size=16)))
+    assert len(result.carrier_magnitudes) == 4
+    inside = np.isfinite(result.envelope)
+    assert np.all(result.radial_envelope[inside] <= result.envelope[inside] + 1e-9)

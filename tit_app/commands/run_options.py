@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from tit_app.operations import COUNT, NAMES, OPERATIONS, PAIR, POINT, Operation, Param
-from tit_app.ops.options import parse_names, parse_pair, parse_xyz
+from tit_app.operations import CHOICE, COUNT, NAMES, NUMBERS, OPERATIONS, PAIR, PLANE, POINT, Operation, Param
+from tit_app.ops.options import parse_names, parse_numbers, parse_pair, parse_xyz
 
 
 def _argument_type(parse):
@@ -30,6 +30,7 @@ _TYPES = {
     PAIR: _argument_type(parse_pair),
     NAMES: _argument_type(parse_names),
     POINT: _argument_type(parse_xyz),
+    NUMBERS: _argument_type(parse_numbers),
     COUNT: int,
 }
 
@@ -39,9 +40,9 @@ def _shown(param: Param) -> str:
     value = param.default
     if param.kind == PAIR:
         return ",".join(value)
-    if param.kind == POINT:
+    if param.kind in (POINT, NUMBERS):
         return ",".join(f"{c:g}" for c in value)
-    if param.kind == COUNT or param.choices:
+    if param.kind in (COUNT, PLANE, CHOICE):
         return str(value)
     return f"{value:g}"
 
@@ -53,7 +54,7 @@ def _help(param: Param) -> str:
 def _add_flag(parser: argparse.ArgumentParser, param: Param) -> None:
     """One flag; its default is None, meaning "the model's default"."""
     options: dict = {"help": _help(param)}
-    if param.choices:
+    if param.kind in (PLANE, CHOICE):
         options["choices"] = param.choices
     else:
         options["type"] = _TYPES.get(param.kind, float)

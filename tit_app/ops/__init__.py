@@ -4,10 +4,12 @@ The full user documentation, with CLI examples, is docs/ops.md; this is the
 same model in brief.
 
 Geometry
-    A sphere of radius 92 mm (``Head.radius_mm``) with one conductivity,
-    0.33 S/m (``Head.conductivity_s_per_m``). Frame: x to the right ear
-    (RPA), y to the nose (Nz), z to the vertex (Cz), origin at the centre,
-    millimetres.
+    A sphere of radius 92 mm (``Head.radius_mm``), by default four
+    concentric shells: brain, CSF, skull, scalp (``Head.model =
+    "four-shell"``); ``"homogeneous"`` is one conductivity, 0.33 S/m
+    (``Head.conductivity_s_per_m``). Frame: x to the right ear (RPA), y to
+    the nose (Nz), z to the vertex (Cz), origin at the centre, millimetres.
+    Currents are zero-to-peak amplitudes in mA.
 
 Electrodes (:mod:`.electrodes`)
     Points on the scalp named by the 10-10 system (85 sites: every row AF,
@@ -18,13 +20,12 @@ Electrodes (:mod:`.electrodes`)
     Oz = -90). Fpz-T7-Oz-T8 is the equator; Nz, Iz, LPA, RPA and the 9/10
     sites are 22.5 degrees below it.
 
-Field (:mod:`.field`)
-    The exact field of point electrodes on a homogeneous sphere in
-    insulating air (no current leaves except at the electrodes). Limits:
-    no scalp/skull/CSF/brain layers (the skull alone would lower and spread
-    the brain field), point contacts (the field is singular right under
-    each electrode, so maps and scores ignore the outer shell where that
-    matters), a sphere rather than a head shape, and no tissue anisotropy.
+Field (:mod:`.head_model`)
+    Point electrodes on the scalp, insulating air outside. Four shells: the
+    Legendre series of :mod:`.shells`; homogeneous: the closed form of
+    :mod:`.field`. Limits: a sphere rather than a head shape, point
+    contacts (the field is singular right under each electrode, so maps and
+    scores ignore the outer shell where that matters), no anisotropy.
     Fields are linear in current: I mA gives I times the 1 mA field.
 
 Envelope (:mod:`.envelope`, Grossman et al., Cell 2017)
@@ -32,13 +33,15 @@ Envelope (:mod:`.envelope`, Grossman et al., Cell 2017)
     |E1| >= |E2|: 2|E2| if |E2| <= |E1| cos(alpha), else
     2|E2 x (E1 - E2)| / |E1 - E2|. Along a direction n:
     | |(E1 + E2) . n| - |(E1 - E2) . n| |. Multichannel TI
-    (:mod:`.multichannel`): the largest sum over directions of the two
-    channels' directional envelopes, found exactly.
+    (:mod:`.multichannel`): the coherent model with the beat phase (both
+    channels at one difference frequency, in phase, carriers far apart),
+    | ||(E_a + E_b) . n|| - ||(E_a - E_b) . n|| | maximised over n.
 
 Operations, each ``op(params=None, progress=None, cancel=None)``:
     :func:`sim_ti` (two pairs) and :func:`sim_mti` (four pairs) return a
     :class:`SimResult` with the envelope on a slice (NaN outside the head),
-    the value at the target and the focality; :func:`flex_search` optimises
+    the value at the target and the focality, and each pair's carrier
+    magnitude and the radial envelope; :func:`flex_search` optimises
     four free electrode positions; :func:`ex_search` scores every montage
     from a list. Progress is a callable taking non-decreasing int percents
     ending at 100; cancel is a :class:`CancelToken` (raises
@@ -51,7 +54,17 @@ from tit_app.ops.ex_search import ex_search, montage_count
 from tit_app.ops.flex_search import flex_search
 from tit_app.ops.grid import PLANES
 from tit_app.ops.options import build_params
-from tit_app.ops.params import Head, Pair, ParamError, Sampling, SimMTIParams, SimTIParams, SliceSpec, Target
+from tit_app.ops.params import (
+    HEAD_MODELS,
+    Head,
+    Pair,
+    ParamError,
+    Sampling,
+    SimMTIParams,
+    SimTIParams,
+    SliceSpec,
+    Target,
+)
 from tit_app.ops.progress import Cancelled, CancelToken
 from tit_app.ops.output import load, save
 from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, SimResult
@@ -61,7 +74,7 @@ from tit_app.ops.sim_ti import sim_ti
 from tit_app.ops.summary import summary_lines
 
 __all__ = [
-    "ELECTRODE_NAMES", "PLANES", "CancelToken", "Cancelled", "ExSearchParams",
+    "ELECTRODE_NAMES", "HEAD_MODELS", "PLANES", "CancelToken", "Cancelled", "ExSearchParams",
     "ExSearchResult", "FlexResult", "FlexSearchParams", "Head", "Pair",
     "ParamError", "RankedMontage", "Sampling", "SimMTIParams", "SimResult",
     "SimTIParams", "SliceSpec", "Target", "build_params", "ex_search",

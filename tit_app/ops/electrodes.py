@@ -13,9 +13,12 @@ ring Fpz-T7-Oz-T8 is the equator (theta = 90) with neighbours 18 degrees
 divided in 22.5-degree steps (10 % of nasion-inion), and every row (AF, F,
 FC, C, CP, P, PO) runs along the circle through its left ring point, its
 midline point and its right ring point, in four equal steps from the midline
-to the ring; the 9/10 positions continue that circle one more step below the
-equator. Nz, Iz and the fiducials LPA/RPA sit 22.5 degrees below the
-equator. Odd numbers are on the left (x < 0), even numbers on the right.
+to the ring. The 9/10 positions are on the lower circumference, the circle
+22.5 degrees below the equator through Nz, T9 and Iz, which the 10-10 system
+divides like the equator (Oostenveld & Praamstra 2001): each sits below its
+7/8 neighbour (AF9 below AF7, F9 below F7, ...). Nz, Iz and the fiducials
+LPA/RPA are on that circle too. Odd numbers are on the left (x < 0), even
+numbers on the right.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def _ring_point(name_index: int, left: bool) -> np.ndarray:
 
 
 def _row_points(ring: np.ndarray, midline: np.ndarray) -> list[np.ndarray]:
-    """Points 1..5 steps from the midline along the circle through the row.
+    """Points 1..4 steps from the midline along the circle through the row.
 
     The circle is the sphere cut by the plane through the left ring point,
     the midline point and the mirrored right ring point.
@@ -89,7 +92,7 @@ def _row_points(ring: np.ndarray, midline: np.ndarray) -> list[np.ndarray]:
     end_angle = np.arctan2(np.dot(to_ring, v_axis), np.dot(to_ring, u_axis))
     return [centre + radius * (np.cos(end_angle * k / 4) * u_axis
                                + np.sin(end_angle * k / 4) * v_axis)
-            for k in range(1, 6)]
+            for k in range(1, 5)]
 
 
 def _build_positions() -> dict[str, np.ndarray]:
@@ -107,6 +110,10 @@ def _build_positions() -> dict[str, np.ndarray]:
             label = (lateral if odd >= 7 else prefix)
             positions[f"{label}{odd}"] = left
             positions[f"{label}{odd + 1}"] = left * np.array([-1.0, 1.0, 1.0])
+        # Below the 7 position, on the lower circumference.
+        _, ring_phi = angles_of(positions[ring_name])
+        positions[f"{lateral}9"] = unit_vector(BELOW_EQUATOR_DEG, ring_phi)
+        positions[f"{lateral}10"] = unit_vector(BELOW_EQUATOR_DEG, 180.0 - ring_phi)
     positions["Nz"] = unit_vector(BELOW_EQUATOR_DEG, 90.0)
     positions["Iz"] = unit_vector(BELOW_EQUATOR_DEG, -90.0)
     return positions

@@ -62,18 +62,22 @@ def slice_grid(plane: str, offset_mm: float, size: int,
 
 def values_on_grid(grid: SliceGrid, compute, progress,
                    chunk_points: int) -> np.ndarray:
-    """Evaluate ``compute(points (m, 3)) -> (m,)`` on the head's pixels.
+    """Evaluate ``compute(points (m, 3)) -> (m,)`` or ``(m, k)`` on the head's pixels.
 
     Works in chunks so ``progress`` (a Span or Reporter) can check for a
-    cancel between them; pixels outside the head are NaN.
+    cancel between them; pixels outside the head are NaN. The image is
+    (size, size), or (size, size, k) for k values per point.
     """
     flat_points = grid.points_mm[grid.inside]
-    values = np.empty(len(flat_points))
+    values = None
     for start in range(0, len(flat_points), chunk_points):
         progress.check()
         stop = min(start + chunk_points, len(flat_points))
-        values[start:stop] = compute(flat_points[start:stop])
+        chunk = np.asarray(compute(flat_points[start:stop]))
+        if values is None:
+            values = np.empty((len(flat_points),) + chunk.shape[1:])
+        values[start:stop] = chunk
         progress.fraction(stop / len(flat_points))
-    image = np.full(grid.inside.shape, np.nan)
+    image = np.full(grid.inside.shape + values.shape[1:], np.nan)
     image[grid.inside] = values
     return image

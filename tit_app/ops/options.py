@@ -4,7 +4,9 @@ Keys, all optional (missing or None means the default):
 
 * every operation: ``target`` (x, y, z) mm, ``target_radius`` mm,
   ``plane``, ``offset`` mm, ``size`` (grid points per side),
-  ``head_radius`` mm, ``conductivity`` S/m;
+  ``head_radius`` mm, ``head_model`` ("four-shell" or "homogeneous"),
+  ``conductivity`` S/m (homogeneous), ``shell_conductivities`` (brain, CSF,
+  skull, scalp) S/m and ``shell_thicknesses`` (CSF, skull, scalp) mm;
 * sim_ti / sim_mti: ``pair1`` .. ``pair4`` as (anode, cathode) and
   ``current1`` .. ``current4`` in mA;
 * flex_search: ``budget``, ``restarts``, ``seed``, ``current1``,
@@ -45,7 +47,11 @@ def _shared(values: dict, defaults) -> dict:
                            _pick(values, "offset", spec.offset_mm),
                            _pick(values, "size", spec.size)),
         "head": Head(_pick(values, "head_radius", head.radius_mm),
-                     _pick(values, "conductivity", head.conductivity_s_per_m)),
+                     _pick(values, "conductivity", head.conductivity_s_per_m),
+                     _pick(values, "head_model", head.model),
+                     tuple(_pick(values, "shell_conductivities",
+                                 head.shell_conductivities_s_per_m)),
+                     tuple(_pick(values, "shell_thicknesses", head.shell_thicknesses_mm))),
     }
 
 
@@ -106,6 +112,14 @@ def parse_pair(text: str) -> tuple[str, str]:
     if len(names) != 2:
         raise ValueError(f"expected ANODE,CATHODE, got {text!r}")
     return names
+
+
+def parse_numbers(text: str) -> tuple[float, ...]:
+    """"0.275,1.654,0.01,0.465" -> (0.275, 1.654, 0.01, 0.465); counts are checked later."""
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError(f"expected numbers separated by commas, got {text!r}") from None
 
 
 def parse_xyz(text: str) -> tuple[float, float, float]:

@@ -64,16 +64,61 @@ def claim_electrode(field_name: str, name: str, used: dict[str, str]) -> None:
     used[name] = field_name
 
 
+FOUR_SHELL, HOMOGENEOUS = "four-shell", "homogeneous"
+HEAD_MODELS = (FOUR_SHELL, HOMOGENEOUS)
+SHELL_NAMES = ("brain", "CSF", "skull", "scalp")
+
+
 @dataclass(frozen=True)
 class Head:
+    """The spherical head: its radius, and which model conducts the current.
+
+    ``four-shell`` (the default): brain, CSF, skull and scalp with
+    ``shell_conductivities_s_per_m`` (inside out) and the outer three
+    ``shell_thicknesses_mm`` (CSF, skull, scalp), so the brain's radius is
+    the head radius minus their sum. Defaults: SimNIBS conductivities, Naess
+    et al. 2017 thicknesses (docs/ops.md).
+    ``homogeneous``: one tissue of ``conductivity_s_per_m``.
+    """
+
     radius_mm: float = 92.0
     conductivity_s_per_m: float = 0.33
+    model: str = FOUR_SHELL
+    shell_conductivities_s_per_m: tuple[float, ...] = (0.275, 1.654, 0.010, 0.465)
+    shell_thicknesses_mm: tuple[float, ...] = (1.0, 5.0, 5.0)
 
     def validated(self) -> Head:
-        number("head.radius_mm", self.radius_mm, positive=True)
+        radius = number("head.radius_mm", self.radius_mm, positive=True)
         number("head.conductivity_s_per_m", self.conductivity_s_per_m,
                positive=True)
-        return self
+        if self.model not in HEAD_MODELS:
+            raise ParamError("head.model", f"must be one of {', '.join(HEAD_MODELS)}, "
+                             f"got {self.model!r}")
+        conductivities = _numbers("head.shell_conductivities_s_per_m",
+                                  self.shell_conductivities_s_per_m, len(SHELL_NAMES))
+        thicknesses = _numbers("head.shell_thicknesses_mm", self.shell_thicknesses_mm,
+                               len(SHELL_NAMES) - 1)
+        if self.model == FOUR_SHELL and sum(thicknesses) >= radius:
+            raise ParamError("head.shell_thicknesses_mm", f"CSF, skull and scalp "
+                             f"({sum(thicknesses):g} mm together) leave no brain inside "
+                             f"the head radius ({radius:g} mm)")
+        return replace(self, shell_conductivities_s_per_m=conductivities,
+                       shell_thicknesses_mm=thicknesses)
+
+    def shell_radii_mm(self) -> tuple[float, ...]:
+        """Outer radius of the brain, CSF, skull and scalp."""
+        radii = [self.radius_mm]
+        for thickness in reversed(self.shell_thicknesses_mm):
+            radii.insert(0, radii[0] - thickness)
+        return tuple(radii)
+
+
+def _numbers(field_name: str, values, count: int) -> tuple[float, ...]:
+    """``count`` positive numbers, or a ParamError."""
+    if isinstance(values, str) or not hasattr(values, "__len__") or len(values) != count:
+        raise ParamError(field_name, f"needs {count} numbers, got {values!r}")
+    return tuple(number(f"{field_name}[{i}]", v, positive=True)
+                 for i, v in enumerate(values))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ class SimResult:
     target_radius_mm: float
     target_value: float                      # envelope at the target centre
     focality: float                          # target value / mean off-target
+    # Optional maps (sim_ti, sim_mti), each (size, size) in V/m, NaN outside the head:
+    carrier_magnitudes: tuple[np.ndarray, ...] = ()   # |E| of each pair's carrier, pair order
+    radial_envelope: np.ndarray | None = None         # the envelope along the radial direction
 
 
 @dataclass(frozen=True)

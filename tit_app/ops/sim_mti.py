@@ -1,33 +1,32 @@
 """Multichannel TI: two TI channels (pairs 1+2 and pairs 3+4) at once.
 
-Both channels beat at the same difference frequency; their carriers are far
-apart (e.g. 2 kHz and 4 kHz pairs), so beats between the channels are in the
-kHz range and do not add to the slow envelope. Driven in phase, the two slow
-modulations add along any direction, and the combined envelope is their
-largest sum over directions (see :mod:`tit_app.ops.multichannel`). It lies
-between the larger of the two channels' TI envelopes and their sum.
+Both channels beat at the same difference frequency, in phase; their
+carriers are far apart (e.g. 2 kHz and 4 kHz pairs), so the kHz beats between
+the channels average out and only the slow beat remains. The combined
+envelope is the largest modulation depth over directions of the coherent
+model in :mod:`tit_app.ops.multichannel` (docs/ops.md). Reversing one pair
+shifts its channel's beat by half a period against the other's, which
+changes the map. The result is at most the sum of the two channels' TI
+envelopes and can be below either.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from tit_app.ops.multichannel import combined_envelope
-from tit_app.ops.params import Head, SimMTIParams
+from tit_app.ops.params import SimMTIParams
 from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.results import SimResult
-from tit_app.ops.simulation import PairPositions, pair_fields, simulate_pairs
+from tit_app.ops.simulation import channels_of, simulate_montage
 
-# Pixels per chunk: the combination handles 28 candidate directions per
-# pixel, so chunks are smaller than for two pairs to keep cancel prompt.
-CHUNK_POINTS = 2048
+# Pixels per chunk: the search over directions costs ~100 eigenvector
+# evaluations per pixel, so chunks are smaller than for two pairs to keep
+# cancel prompt.
+CHUNK_POINTS = 1024
 
 
-def mti_envelope_at(montage: PairPositions, points_mm: np.ndarray,
-                    head: Head) -> np.ndarray:
-    """Combined envelope (V/m) of the two channels at the points."""
-    e1, e2, e3, e4 = pair_fields(montage, points_mm, head)
-    return combined_envelope((e1, e2), (e3, e4))
+def mti_envelope(fields):
+    """Combined envelope (V/m) of pair fields [E1, E2, E3, E4]."""
+    return combined_envelope(*channels_of(fields))
 
 
 def sim_mti(params: SimMTIParams | None = None,
@@ -38,7 +37,6 @@ def sim_mti(params: SimMTIParams | None = None,
     reporter = Reporter(progress, cancel)
     reporter.start()
     pairs = (params.pair1, params.pair2, params.pair3, params.pair4)
-    result = simulate_pairs("sim_mti", pairs, mti_envelope_at, params,
-                            reporter, CHUNK_POINTS)
+    result = simulate_montage("sim_mti", pairs, mti_envelope, params, reporter, CHUNK_POINTS)
     reporter.finish()
     return result

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from tit_app.ops.envelope import max_envelope
 from tit_app.ops.params import SimTIParams
 from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.results import SimResult
-from tit_app.ops.simulation import simulate_pairs, ti_envelope_at
+from tit_app.ops.simulation import simulate_montage
 
 
 def sim_ti(params: SimTIParams | None = None,
@@ -15,7 +16,7 @@ def sim_ti(params: SimTIParams | None = None,
     params = (params or SimTIParams()).validated()
     reporter = Reporter(progress, cancel)
     reporter.start()
-    result = simulate_pairs("sim_ti", (params.pair1, params.pair2),
-                            ti_envelope_at, params, reporter)
+    result = simulate_montage("sim_ti", (params.pair1, params.pair2),
+                              lambda fields: max_envelope(*fields), params, reporter)
     reporter.finish()
     return result
