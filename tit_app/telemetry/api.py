@@ -297,6 +297,11 @@ def delete_pending(event_ids) -> int:
     return engine().delete(event_ids)
 
 
+def destination_health() -> dict[str, dict]:
+    """Per destination that was ever tried: when it last took events and its last error, and when."""
+    return engine().readable_store().destination_status()
+
+
 def exporters() -> list:
     """The configured destinations' exporters, to show each one's exact payload (loads them if needed)."""
     return engine().exporters()

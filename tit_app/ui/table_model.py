@@ -1,8 +1,13 @@
 """The one read-only table model the app's tables share.
 
-A model holds a tuple of rows; a subclass names its columns (`HEADERS`), says which are
+A model holds a list of rows; a subclass names its columns (`HEADERS`), says which are
 numbers (`NUMERIC_COLUMNS`, right-aligned under a right-aligned header) and formats a
 cell (`cell_text`, `cell_tooltip`, `cell_data` for any other role).
+
+`set_rows` replaces every row (a model reset); `sync_rows` changes only what changed, for
+a table the user reads while it updates (the Privacy page's queue): the rows that are gone
+are removed and the new ones inserted, so the view keeps the selection, the current row and
+the scroll position, and nothing is measured or laid out again.
 """
 
 from __future__ import annotations
@@ -18,12 +23,59 @@ class RowsTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: tuple = ()
+        self._rows: list = []
+        self._keys: list = []
+
+    def row_key(self, item):
+        """What identifies a row across updates (`sync_rows`); a subclass that syncs says what."""
+        raise NotImplementedError
 
     def set_rows(self, rows) -> None:
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._rows = list(rows)
+        self._keys = []
         self.endResetModel()
+
+    def sync_rows(self, rows) -> None:
+        """Show `rows` by removing and inserting rows; the rows that stay keep their order.
+
+        Only when the rows that stay come in another order (nothing the Privacy page's
+        queries do) is the model reset instead.
+        """
+        rows = list(rows)
+        keys = [self.row_key(item) for item in rows]
+        old_keys = self._current_keys()
+        new_set, old_set = set(keys), set(old_keys)
+        if [k for k in old_keys if k in new_set] != [k for k in keys if k in old_set]:
+            self.set_rows(rows)
+            self._keys = keys
+            return
+        for first, last in reversed(_runs(i for i, key in enumerate(old_keys) if key not in new_set)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+        for first, last in _runs(i for i, key in enumerate(keys) if key not in old_set):
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._rows[first:first] = rows[first:last + 1]
+            self.endInsertRows()
+        self._rows, self._keys = rows, keys
+        if rows:  # the rows that stayed may read differently now (one signal; views repaint what shows)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1))
+
+    def remove_keys(self, keys) -> None:
+        """Remove the rows with these keys at once (the user deleted them; the next update confirms it)."""
+        doomed = set(keys)
+        self.sync_rows([item for item, key in zip(self._rows, self._current_keys()) if key not in doomed])
+
+    def _current_keys(self) -> list:
+        return self._keys if len(self._keys) == len(self._rows) else [self.row_key(i) for i in self._rows]
+
+    def row_of(self, key) -> int:
+        """The row showing `key`, or -1."""
+        try:
+            return self._current_keys().index(key)
+        except ValueError:
+            return -1
 
     def row_item(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -64,3 +116,14 @@ class RowsTableModel(QAbstractTableModel):
 
     def cell_data(self, item, column: int, role: int):
         return None
+
+
+def _runs(indexes) -> list[tuple[int, int]]:
+    """Consecutive indexes as (first, last) runs, in ascending order."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return [(first, last) for first, last in runs]

@@ -3,8 +3,9 @@
 Everything shown comes from the SendWorker's snapshots (`pending_changed`), so the page
 stays live while events are recorded and sent, follows a change made by another process
 (the `tit-app telemetry` command, say) within a second, and never reads SQLite while
-painting. Right after a change made on the page itself, the page reads the consent state
-once more, so the change shows before the next snapshot.
+painting. Changes made on the page (opting out, resetting the id, deleting, exporting) run
+on the telemetry task thread (`ui/delivery/tasks.py`), which also reads the consent state
+after them, so the change shows before the next snapshot.
 """
 
 from __future__ import annotations
@@ -17,28 +18,36 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from tit_app import telemetry
-from tit_app.ui.consent_state import ConsentState
+from tit_app.ui.consent_state import ConsentState, read_consent_state
 from tit_app.ui.delivery.snapshot import TelemetrySnapshot
+from tit_app.ui.delivery.tasks import tasks
 from tit_app.ui.privacy.catalog_view import NoticeView
 from tit_app.ui.privacy.consent_controls import ConsentControls
 from tit_app.ui.privacy.event_models import LossesModel, SentEventsModel
 from tit_app.ui.privacy.pending_panel import PendingPanel
+from tit_app.ui.privacy.steady_table import EmptyHint, steady_columns
 from tit_app.ui.privacy.summary_model import UsageSummaryModel
 from tit_app.ui.widgets import hint_label, make_button, make_table
 
 log = logging.getLogger(__name__)
 
-NO_ID = "none yet"
+NO_ID = "none (sharing is off)"
 RESET_TIP = ("Use a new anonymous id from now on. The events waiting to be sent are deleted, the old id is "
              "removed from the history on this computer, and destinations that take them are asked to delete "
              "what they hold under it.")
-NO_ID_TIP = "There is no anonymous id while sharing is off, so there is nothing to reset."
+NO_ID_TIP = ("No event carries an anonymous id while sharing is off (a kill switch, a policy, a No Thanks or a "
+             "paused answer), so there is nothing to show or reset.")
 RESET_DONE = "A new anonymous id is used from now on; the events that were waiting were deleted."
 NOT_SAVED = "Your choice could not be saved; it applies until you quit."
 LOSSES_NOTE = ("Events telemetry had to drop, by cause, since its queue on this computer was created. While "
                "sharing is on, new counts also go to your destinations in the telemetry_health event, at most "
                "every six hours.")
 TABS = ("Pending", "Sent", "Dropped", "Your usage", "What we collect")
+EMPTY_SENT = ("Nothing was sent or dropped in the last 7 days.\nEach event that leaves (or is given up on) is "
+              "listed here with its destination and the outcome.")
+EMPTY_LOSSES = "No drop cause is known yet."
+EMPTY_SUMMARY = ("No operation has finished yet while sharing was on.\nRun a simulation, a search, an analysis "
+                 "or a field export, and its count and durations appear here.")
 
 
 class PrivacyPage(QWidget):
@@ -50,10 +59,15 @@ class PrivacyPage(QWidget):
         self.pending = PendingPanel(service)
         self.sent_model = SentEventsModel(self)
         self.sent_table = make_table(self.sent_model, "Events already sent or dropped")
+        steady_columns(self.sent_table, (10, 18, 14))
         self.losses_model = LossesModel(self)
-        self.losses_table = make_table(self.losses_model, "Events dropped, by cause", stretch_column=2)
+        self.losses_table = make_table(self.losses_model, "Events dropped, by cause")
+        steady_columns(self.losses_table, (18, 9))
         self.summary_model = UsageSummaryModel(self)
-        self.summary_table = make_table(self.summary_model, "Your usage by operation", stretch_column=0)
+        self.summary_table = make_table(self.summary_model, "Your usage by operation")
+        steady_columns(self.summary_table, (24, 7, 7, 10, 10, 10, 10, 10))
+        self.empty_hints = [EmptyHint(self.sent_table, EMPTY_SENT), EmptyHint(self.losses_table, EMPTY_LOSSES),
+                            EmptyHint(self.summary_table, EMPTY_SUMMARY)]
         self.notice_view = NoticeView()
         self.tabs = self._build_tabs()
         self.client_id = QLabel()
@@ -71,6 +85,7 @@ class PrivacyPage(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(self._identity_row())
         layout.addWidget(self.message)
+        self.controls.opting_out.connect(self.pending.clear)  # the purge is under way: show it at once
         self.controls.choice_saved.connect(self._choice_saved)
         self.controls.preview_saved.connect(self._preview_saved)
         self.reset_button.clicked.connect(self.reset_id)
@@ -113,7 +128,10 @@ class PrivacyPage(QWidget):
         self._show_identity(self.controls.state)
 
     def _show_identity(self, state: ConsentState | None) -> None:
-        client_id = state.client_id if state is not None else None
+        # Only an id events are tagged with now is shown: none under a kill switch or a policy of "off",
+        # after No Thanks, or while an answer is paused (whatever the settings file still holds).
+        sharing = state is not None and state.decision.enabled
+        client_id = state.client_id if sharing else None
         self.client_id.setText(client_id or NO_ID)
         self.reset_button.setEnabled(client_id is not None)
         self.reset_button.setToolTip(RESET_TIP if client_id is not None else NO_ID_TIP)
@@ -124,9 +142,7 @@ class PrivacyPage(QWidget):
         self._show_identity(self.controls.state)
         self._service.refresh()
 
-    def _choice_saved(self, enabled: bool, saved: bool) -> None:
-        if not enabled:
-            self.pending.clear()  # opting out purged the queue; show it at once
+    def _choice_saved(self, _enabled: bool, saved: bool) -> None:
         self._show_own_change()
         self.show_message("" if saved else NOT_SAVED)
 
@@ -139,17 +155,18 @@ class PrivacyPage(QWidget):
         self.message.setVisible(bool(text))
 
     def reset_id(self) -> None:
-        try:
-            new_id = telemetry.reset_client_id()
-        except Exception:
-            log.exception("could not reset the anonymous id")
-            new_id = None
+        self.reset_button.setEnabled(False)
+        tasks().run(lambda: (telemetry.reset_client_id(), read_consent_state()), self._id_reset)
+
+    def _id_reset(self, result, error) -> None:
+        new_id, state = result if error is None else (None, None)
+        if error is not None:
             self.show_message("The anonymous id could not be reset.")
         else:
             self.show_message(RESET_DONE if new_id else NO_ID_TIP)
         if new_id:
             self.pending.clear()  # the reset deleted the waiting events; the next snapshot confirms it
-        self.controls.refresh()
+        self.controls.show_state(state)
         self._show_own_change()
 
     def _ask_export(self) -> None:
@@ -158,15 +175,16 @@ class PrivacyPage(QWidget):
         if path:
             self.export(path)
 
-    def export(self, path: str) -> bool:
-        try:
-            count = telemetry.export_local_data(path)
-        except Exception as exc:
-            log.exception("telemetry export failed")
-            self.show_message(f"Export failed: {exc.__class__.__name__}.")
-            return False
-        self.show_message(f"Exported {count} pending events and the history to {Path(path).name}.")
-        return True
+    def export(self, path: str):
+        """Write the file on the task thread; the message says how it went. Returns the task's future."""
+        self.show_message("Exporting…")
+        return tasks().run(lambda: telemetry.export_local_data(path), lambda count, error: self._exported(path, count, error))
+
+    def _exported(self, path: str, count, error) -> None:
+        if error is not None:
+            self.show_message(f"Export failed: {error.__class__.__name__}.")
+        else:
+            self.show_message(f"Exported {count} pending events and the history to {Path(path).name}.")
 
 
 def _padded(widget: QWidget, note: QWidget | None = None) -> QWidget:

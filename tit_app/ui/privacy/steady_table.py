@@ -1,0 +1,48 @@
+"""Tables the user reads while they update: columns that keep their width, and a sentence when empty.
+
+Columns sized to their contents are measured again at every update (over every row: slow
+with 10,000 events) and jump while the user reads. Here each column starts at a width that
+fits what it usually holds, the user may drag it, and the last one takes the rest.
+"""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import QObject, Qt
+from PyQt5.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout
+
+
+def steady_columns(table: QTableView, chars: tuple[int, ...]) -> None:
+    """Interactive columns `chars[i]` average characters wide (the last one stretches)."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.Interactive)
+    header.setStretchLastSection(True)
+    char_width = table.fontMetrics().averageCharWidth()
+    padding = 2 * table.style().pixelMetric(table.style().PM_HeaderMargin) + 8
+    for column, count in enumerate(chars):
+        header.resizeSection(column, count * char_width + padding)
+
+
+class EmptyHint(QObject):
+    """A sentence in the middle of a table while its model has no rows, saying why and what will appear."""
+
+    def __init__(self, table: QTableView, text: str) -> None:
+        super().__init__(table)
+        self.label = QLabel(text)
+        self.label.setObjectName("emptyHint")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignCenter)
+        self.label.setEnabled(False)  # drawn in the style's muted text colour
+        self.label.setAttribute(Qt.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(table.viewport())
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(self.label)
+        self._model = table.model()
+        for signal in (self._model.rowsInserted, self._model.rowsRemoved, self._model.modelReset):
+            signal.connect(self._update)
+        self._update()
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+
+    def _update(self, *_) -> None:
+        self.label.setVisible(self._model.rowCount() == 0)
