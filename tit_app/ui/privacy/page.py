@@ -199,4 +199,6 @@ def _padded(widget: QWidget, note: QWidget | None = None) -> QWidget:
 
 def _summary_note() -> QLabel:
     return hint_label("Computed on this computer from the events recorded here, waiting or already sent. "
-                      "Durations are from start to outcome.")
+                      "Runs are the runs that ended, with or without an error; cancelled runs are counted "
+                      "apart and left out of the error rate and the durations. A duration is from start to "
+                      "outcome, the same figure the status line shows when a run finishes.")
