@@ -62,11 +62,6 @@ class RowsTableModel(QAbstractTableModel):
         if rows:  # the rows that stayed may read differently now (one signal; views repaint what shows)
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1))
 
-    def remove_keys(self, keys) -> None:
-        """Remove the rows with these keys at once (the user deleted them; the next update confirms it)."""
-        doomed = set(keys)
-        self.sync_rows([item for item, key in zip(self._rows, self._current_keys()) if key not in doomed])
-
     def _current_keys(self) -> list:
         return self._keys if len(self._keys) == len(self._rows) else [self.row_key(i) for i in self._rows]
 

@@ -12,14 +12,18 @@ from PyQt5.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout
 
 
 def steady_columns(table: QTableView, chars: tuple[int, ...]) -> None:
-    """Interactive columns `chars[i]` average characters wide (the last one stretches)."""
+    """Interactive columns `chars[i]` average characters wide, never narrower than their title (the last
+    one stretches)."""
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.Interactive)
     header.setStretchLastSection(True)
     char_width = table.fontMetrics().averageCharWidth()
-    padding = 2 * table.style().pixelMetric(table.style().PM_HeaderMargin) + 8
+    padding = 2 * table.style().pixelMetric(table.style().PM_HeaderMargin) + 12
+    model = table.model()
     for column, count in enumerate(chars):
-        header.resizeSection(column, count * char_width + padding)
+        title = str(model.headerData(column, Qt.Horizontal) or "")
+        width = max(count * char_width, header.fontMetrics().horizontalAdvance(title))
+        header.resizeSection(column, width + padding)
 
 
 class EmptyHint(QObject):
