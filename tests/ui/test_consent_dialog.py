@@ -282,6 +282,7 @@ def test_no_thanks_when_asked_again_turns_sharing_off(telemetry_env, qtbot):
     telemetry.register_events(PLUGIN_EVENTS)
     dialog = open_dialog(qtbot)
     qtbot.keyClick(dialog, Qt.Key_Escape)  # Esc means No Thanks here too
+    wait_for_tasks(qtbot)
     assert dialog.agreed is False
     assert not telemetry.is_enabled() and telemetry.decision().decided_by == "user"
     assert telemetry.client_id() is None  # opting out deletes the anonymous id

@@ -344,6 +344,9 @@ def test_once_the_review_time_is_over_events_leave_with_the_next_round(telemetry
 def test_what_we_collect_shows_the_notice_and_every_event(telemetry_env, service_factory, qtbot):
     telemetry_env(consent=True)
     page = open_page(qtbot, service_factory())
+    assert page.notice_view.notice is None  # laid out when its tab is first shown, not with every page
+    page.tabs.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: page.notice_view.notice is not None, timeout=3000)
     text = page.notice_view.toPlainText()
     assert text.startswith("Help improve tit_app")
     assert page.notice_view.notice == telemetry.consent_notice()

@@ -68,10 +68,14 @@ class TelemetrySnapshot:
 EMPTY = TelemetrySnapshot()
 
 
-def take_snapshot(schedule: SendSchedule = SendSchedule()) -> TelemetrySnapshot:
-    """Read the store, the destinations and the consent state; call this off the GUI thread."""
+def take_snapshot(schedule: SendSchedule = SendSchedule(), parsed: dict | None = None) -> TelemetrySnapshot:
+    """Read the store, the destinations and the consent state; call this off the GUI thread.
+
+    `parsed` is the caller's cache of decoded events (`telemetry.pending`): the SendWorker keeps
+    one, so a snapshot of 10,000 events decodes only the new ones and holds the GIL briefly.
+    """
     taken_at = time.time()  # before reading: a change finished before this shows in what is read
-    pending = tuple(telemetry.pending())  # first: it stores what is buffered
+    pending = tuple(telemetry.pending(parsed=parsed))  # first: it stores what is buffered
     history = tuple(telemetry.history(limit=HISTORY_LIMIT))
     exporters = tuple(_exporters())
     return TelemetrySnapshot(

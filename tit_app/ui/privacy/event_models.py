@@ -66,6 +66,9 @@ class PendingEventsModel(SnapshotTableModel):
     def _event_id(self, item) -> str:
         return item.event.event_id
 
+    def keys_of(self, rows: list) -> list:
+        return [item.event.event_id for item in rows]  # inline: this runs over the whole queue at every update
+
     def cell_text(self, item, column: int) -> str:
         event = item.event
         if column == 0:

@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PyQt5.QtCore import Qt
+from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from tit_app import telemetry
@@ -69,6 +69,7 @@ class PrivacyPage(QWidget):
         self.empty_hints = [EmptyHint(self.sent_table, EMPTY_SENT), EmptyHint(self.losses_table, EMPTY_LOSSES),
                             EmptyHint(self.summary_table, EMPTY_SUMMARY)]
         self.notice_view = NoticeView()
+        self._notice = ""  # the newest notice; laid out only while its tab shows (it is long)
         self.tabs = self._build_tabs()
         self.client_id = QLabel()
         self.client_id.setObjectName("clientIdLabel")
@@ -88,10 +89,19 @@ class PrivacyPage(QWidget):
         self.controls.opting_out.connect(self.pending.clear)  # the purge is under way: show it at once
         self.controls.choice_saved.connect(self._choice_saved)
         self.controls.preview_saved.connect(self._preview_saved)
+        self.tabs.currentChanged.connect(self._show_notice)
         self.reset_button.clicked.connect(self.reset_id)
         self.export_button.clicked.connect(self._ask_export)
         service.pending_changed.connect(self.set_snapshot)
-        self.set_snapshot(service.snapshot)
+        self.controls.show_state(service.snapshot.consent)
+        self._show_identity(self.controls.state)
+        # The tables fill in the next turn of the event loop: building and showing the page and
+        # listing 10,000 events are then two short stalls rather than one long one.
+        QTimer.singleShot(0, self._fill)
+
+    def _fill(self) -> None:
+        if self.pending.model.snapshot.taken_at == 0:  # no snapshot has arrived meanwhile
+            self.set_snapshot(self._service.snapshot)
 
     def _build_tabs(self) -> QTabWidget:
         tabs = QTabWidget()
@@ -120,12 +130,16 @@ class PrivacyPage(QWidget):
         self.sent_model.set_snapshot(snapshot)
         self.losses_model.set_snapshot(snapshot)
         self.summary_model.set_snapshot(snapshot)
-        if snapshot.notice:
-            self.notice_view.show_notice(snapshot.notice)
+        self._notice = snapshot.notice or self._notice
+        self._show_notice()
         self.tabs.setTabText(0, f"Pending ({snapshot.pending_total})")
         self.tabs.setTabText(1, f"Sent ({len(snapshot.history)})")
         self.tabs.setTabText(2, f"Dropped ({snapshot.dropped_total})")
         self._show_identity(self.controls.state)
+
+    def _show_notice(self, *_) -> None:
+        if self._notice and self.tabs.currentIndex() == TABS.index("What we collect"):
+            self.notice_view.show_notice(self._notice)
 
     def _show_identity(self, state: ConsentState | None) -> None:
         # Only an id events are tagged with now is shown: none under a kill switch or a policy of "off",
