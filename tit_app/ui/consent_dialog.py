@@ -52,8 +52,9 @@ TEXT_MIN_HEIGHT = 160
 CHANGES_STYLE = ("QLabel#consentChanges { background: #fff8e6; border: 1px solid #f1d9a6; "
                  "border-radius: 6px; padding: 8px 12px; }")
 # The link looks like text, so without a frame nobody sees that it has the focus (it does at first).
-LINK_FOCUS_STYLE = ("QPushButton#linkButton:focus { border: 1px dotted #1e40af; border-radius: 3px; "
-                    "padding: 1px 3px; }")
+# The same room with and without the frame, so the text does not move or get cut when it shows.
+LINK_FOCUS_STYLE = ("QPushButton#linkButton { border: 1px solid transparent; border-radius: 3px; padding: 1px 3px; }"
+                    "QPushButton#linkButton:focus { border: 1px dotted #1e40af; }")
 ENTER_KEYS = (Qt.Key_Return, Qt.Key_Enter)
 
 

@@ -46,8 +46,12 @@ class TelemetryTasks(QObject):
     @pyqtSlot(object, object, object, object)
     def _deliver(self, future: Future, done: Done | None, result: Any, error: BaseException | None) -> None:
         self._futures.discard(future)
-        if done is not None:
+        if done is None:
+            return
+        try:
             done(result, error)
+        except Exception:  # a widget closed meanwhile, say: never an exception into Qt's event loop
+            log.exception("showing the result of a telemetry task failed")
 
     def busy(self) -> bool:
         """A task has not run yet, or its result has not been handed to the GUI thread yet."""

@@ -65,7 +65,7 @@ class PrivacyPage(QWidget):
         steady_columns(self.losses_table, (18, 9))
         self.summary_model = UsageSummaryModel(self)
         self.summary_table = make_table(self.summary_model, "Your usage by operation")
-        steady_columns(self.summary_table, (24, 7, 7, 10, 10, 10, 10, 10))
+        steady_columns(self.summary_table, (18, 4, 4, 6, 6, 7, 7, 7))
         self.empty_hints = [EmptyHint(self.sent_table, EMPTY_SENT), EmptyHint(self.losses_table, EMPTY_LOSSES),
                             EmptyHint(self.summary_table, EMPTY_SUMMARY)]
         self.notice_view = NoticeView()

@@ -48,7 +48,7 @@ TICK_MS = 1000
 EMPTY = ("No event is waiting to be sent.\nWhile sharing is on, what tit_app records appears here first, "
          "with the exact payload each destination will receive.")
 # Columns in average characters: Time, Event, Status, Destinations, Attempts (Leaves takes the rest).
-COLUMN_CHARS = (10, 18, 9, 22, 8)
+COLUMN_CHARS = (9, 14, 8, 18, 8)
 PAYLOAD_SHARE = 0.5  # of the splitter's height, when the tab first shows
 CONFIRM_TITLE = "Delete all waiting events — tit_app"
 ALL = "all"  # a deletion of every row

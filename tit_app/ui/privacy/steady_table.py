@@ -8,7 +8,10 @@ fits what it usually holds, the user may drag it, and the last one takes the res
 from __future__ import annotations
 
 from PyQt5.QtCore import QObject, Qt
+from PyQt5.QtGui import QFont, QFontMetrics
 from PyQt5.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout
+
+TITLE_PADDING = 28  # the header section's padding (style.qss: 8 px each side) and its margins
 
 
 def steady_columns(table: QTableView, chars: tuple[int, ...]) -> None:
@@ -18,12 +21,14 @@ def steady_columns(table: QTableView, chars: tuple[int, ...]) -> None:
     header.setSectionResizeMode(QHeaderView.Interactive)
     header.setStretchLastSection(True)
     char_width = table.fontMetrics().averageCharWidth()
-    padding = 2 * table.style().pixelMetric(table.style().PM_HeaderMargin) + 12
+    bold = QFont(header.font())
+    bold.setWeight(QFont.DemiBold)  # the style sheet sets the titles semi-bold, which fontMetrics() does not know
+    title_metrics = QFontMetrics(bold)
     model = table.model()
     for column, count in enumerate(chars):
         title = str(model.headerData(column, Qt.Horizontal) or "")
-        width = max(count * char_width, header.fontMetrics().horizontalAdvance(title))
-        header.resizeSection(column, width + padding)
+        width = max(count * char_width, title_metrics.horizontalAdvance(title))
+        header.resizeSection(column, width + TITLE_PADDING)
 
 
 class EmptyHint(QObject):
