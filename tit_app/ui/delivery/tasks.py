@@ -9,10 +9,12 @@ with its result or its exception, and the widget that asked updates then.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PyQt5.QtCore import QObject, Qt, pyqtSignal, pyqtSlot
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,8 @@ class TelemetryTasks(QObject):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        from concurrent.futures import ThreadPoolExecutor  # here: the window starts without it
+
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tit-telemetry-task")
         self._futures: set[Future] = set()  # until their done callback has run on the GUI thread
         # Queued, also when a task ended so fast that its callback runs on the GUI thread: `done` always
@@ -59,6 +63,8 @@ class TelemetryTasks(QObject):
 
     def wait(self, timeout_s: float) -> bool:
         """Wait for the tasks asked for so far (at quit, so a delete the user asked for is carried out)."""
+        from concurrent.futures import wait
+
         _done, not_done = wait(set(self._futures), timeout=timeout_s)
         return not not_done
 

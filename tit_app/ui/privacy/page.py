@@ -192,7 +192,8 @@ class PrivacyPage(QWidget):
     def export(self, path: str):
         """Write the file on the task thread; the message says how it went. Returns the task's future."""
         self.show_message("Exporting…")
-        return tasks().run(lambda: telemetry.export_local_data(path), lambda count, error: self._exported(path, count, error))
+        return tasks().run(lambda: telemetry.export_local_data(path),
+                           lambda count, error: self._exported(path, count, error))
 
     def _exported(self, path: str, count, error) -> None:
         if error is not None:

@@ -10,7 +10,6 @@ the rows go at once, and a snapshot taken before the deletion finished does not 
 from __future__ import annotations
 
 import html
-import logging
 import time
 from dataclasses import replace
 
@@ -35,8 +34,6 @@ from tit_app.ui.privacy.payload_preview import preview_text
 from tit_app.ui.privacy.send_feedback import destinations_text, events, send_result_text
 from tit_app.ui.privacy.steady_table import EmptyHint, steady_columns
 from tit_app.ui.widgets import code_view, hint_label, make_button, make_table
-
-log = logging.getLogger(__name__)
 
 PLACEHOLDER = "Select an event to see exactly what each destination will receive."
 SEND_TIP = ("Send the waiting events now, without waiting for the next round or for the review time "
@@ -188,10 +185,7 @@ class PendingPanel(QWidget):
 
     def _show_preview(self, *_) -> None:
         self._update_buttons()
-        current = self.table.selectionModel().currentIndex()
-        selected = self.table.selectionModel().isRowSelected(current.row(), current.parent()) if current.isValid() \
-            else False
-        item = self.model.row_item(current.row()) if selected else self._first_selected()
+        item = self._first_selected()
         text = preview_text(item, self.model.snapshot, self.indent.isChecked()) if item else PLACEHOLDER
         if text != self.preview.toPlainText():
             self.preview.setPlainText(text)
