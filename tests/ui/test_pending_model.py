@@ -93,3 +93,15 @@ def test_the_snapshot_holds_every_pending_event_beyond_a_thousand(telemetry_env)
     api.engine().persist()
     snapshot = take_snapshot()
     assert len(snapshot.pending) == snapshot.pending_total == telemetry.pending_count() >= 1_501  # and first_run
+
+
+def test_a_full_queue_takes_new_events_on_top_and_drops_the_oldest_at_the_bottom(qtmodeltester):
+    events = [pending_event(i) for i in range(100)]
+    model = PendingEventsModel()
+    model.set_snapshot(replace(EMPTY, pending=newest_first(events), taken_at=NOW))
+    qtmodeltester.check(model, force_py=True)
+    signals = Signals(model)
+    arrived = [pending_event(100 + i) for i in range(5)]
+    model.set_snapshot(replace(EMPTY, pending=newest_first(events[5:] + arrived), taken_at=NOW))
+    assert signals.seen == [("removed", 95, 99), ("inserted", 0, 4)]
+    assert [model.row_item(r).event.seq for r in (0, 4, 5, 99)] == [104, 100, 99, 5]

@@ -56,6 +56,8 @@ class RowsTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1))
 
     def _move_rows(self, rows: list, keys: list, old_keys: list) -> None:
+        if self._shifted(rows, keys, old_keys) or self._one_run(rows, keys, old_keys):
+            return
         new_set, old_set = set(keys), set(old_keys)
         if [k for k in old_keys if k in new_set] != [k for k in keys if k in old_set]:
             self.set_rows(rows)
@@ -68,6 +70,52 @@ class RowsTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, last)
             self._rows[first:first] = rows[first:last + 1]
             self.endInsertRows()
+
+    def _shifted(self, rows: list, keys: list, old_keys: list) -> bool:
+        """The common change, found with list operations only: new rows on top, the last rows gone
+        (events arrive, the oldest leave or fall out of a full queue). False when it is another change."""
+        if not old_keys or not keys:
+            return False
+        try:
+            added = keys.index(old_keys[0])
+        except ValueError:
+            return False
+        kept = len(keys) - added
+        if kept > len(old_keys) or keys[added:] != old_keys[:kept]:
+            return False
+        if kept < len(old_keys):
+            self.beginRemoveRows(QModelIndex(), kept, len(old_keys) - 1)
+            del self._rows[kept:]
+            self.endRemoveRows()
+        if added:
+            self.beginInsertRows(QModelIndex(), 0, added - 1)
+            self._rows[0:0] = rows[:added]
+            self.endInsertRows()
+        return True
+
+    def _one_run(self, rows: list, keys: list, old_keys: list) -> bool:
+        """Another common change, also with list operations only: one run of rows removed (the user
+        deleted a selection) or inserted, anywhere. False when it is another change."""
+        longer, shorter = (old_keys, keys) if len(old_keys) > len(keys) else (keys, old_keys)
+        run = len(longer) - len(shorter)
+        low, high = 0, len(shorter)  # the longest common start, by bisection over slice comparisons
+        while low < high:
+            middle = (low + high + 1) // 2
+            if longer[:middle] == shorter[:middle]:
+                low = middle
+            else:
+                high = middle - 1
+        if longer[low + run:] != shorter[low:]:
+            return False
+        if longer is old_keys:
+            self.beginRemoveRows(QModelIndex(), low, low + run - 1)
+            del self._rows[low:low + run]
+            self.endRemoveRows()
+        else:
+            self.beginInsertRows(QModelIndex(), low, low + run - 1)
+            self._rows[low:low] = rows[low:low + run]
+            self.endInsertRows()
+        return True
 
     def _current_keys(self) -> list:
         if len(self._keys) != len(self._rows):
