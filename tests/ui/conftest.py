@@ -186,3 +186,24 @@ def http_collector():
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def wait_for_tasks(qtbot) -> None:
+    """Wait until the telemetry tasks the GUI started (delete, opt-out, answers) ran and reported back."""
+    from tit_app.ui.delivery.tasks import tasks
+
+    qtbot.waitUntil(lambda: not tasks().busy(), timeout=5000)
+
+
+def answer_message_box(answer) -> None:
+    """When a modal message box shows, `answer(box)` (exec_ blocks the test): press a key, click a button."""
+    from PyQt5.QtWidgets import QMessageBox
+
+    def attempt() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            QTimer.singleShot(10, attempt)
+            return
+        answer(box)
+
+    QTimer.singleShot(0, attempt)

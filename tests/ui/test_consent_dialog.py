@@ -6,7 +6,14 @@ import pytest
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QApplication
 
-from tests.ui.conftest import PLUGIN_EVENTS, answer_when_shown, fast_intervals, write_destinations, write_policy
+from tests.ui.conftest import (
+    PLUGIN_EVENTS,
+    answer_when_shown,
+    fast_intervals,
+    wait_for_tasks,
+    write_destinations,
+    write_policy,
+)
 from tit_app import telemetry
 from tit_app.telemetry import api
 from tit_app.telemetry.api import reset_engine
@@ -22,6 +29,8 @@ def open_dialog(qtbot) -> ConsentDialog:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    QApplication.setActiveWindow(dialog)  # the keyboard focus is shown and followed only in the active window
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
     return dialog
 
 
@@ -43,6 +52,7 @@ def test_enable_records_first_run_and_enables(telemetry_env, qtbot):
     dialog.show()
     assert dialog.windowTitle() == TITLE == "Usage Data — tit_app"
     dialog.enable_button.click()
+    wait_for_tasks(qtbot)
     assert dialog.agreed is True and dialog.saved
     assert telemetry.is_enabled()
     assert [e.name for e in stored_events()] == ["first_run"]
@@ -59,10 +69,13 @@ def test_declining_records_nothing_and_is_remembered(telemetry_env, qtbot, how):
     qtbot.waitExposed(dialog)
     if how == "no_thanks":
         dialog.no_button.click()
+        wait_for_tasks(qtbot)
     elif how == "escape":
         qtbot.keyClick(dialog, Qt.Key_Escape)
+        wait_for_tasks(qtbot)
     else:
         dialog.close()
+        wait_for_tasks(qtbot)
     assert dialog.agreed is False
     assert not dialog.isVisible()
     assert not telemetry.is_enabled()
@@ -71,18 +84,59 @@ def test_declining_records_nothing_and_is_remembered(telemetry_env, qtbot, how):
     assert stored_events() == []
 
 
+def visible_catalogs() -> list:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, CatalogDialog) and w.isVisible()]
+
+
 def test_no_default_button_bias(telemetry_env, qtbot):
     telemetry_env(consent=None)
-    dialog = ConsentDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = open_dialog(qtbot)
     for button in (dialog.enable_button, dialog.no_button):
         assert not button.isDefault() and not button.autoDefault()
         assert not button.hasFocus()
-    qtbot.keyClick(dialog, Qt.Key_Return)
-    assert dialog.agreed is None and dialog.isVisible()  # Enter answers nothing
+    assert dialog.details_button.hasFocus()  # the focus starts on neither answer
+    qtbot.keyClick(dialog.details_button, Qt.Key_Return)
+    assert dialog.agreed is None and dialog.isVisible()  # Enter answers nothing ...
+    catalogs = visible_catalogs()
+    assert len(catalogs) == 1  # ... it presses the focused link, which opens the catalog
+    catalogs[0].close()
+    dialog.text_area.setFocus()
+    qtbot.keyClick(dialog.text_area, Qt.Key_Return)
+    assert dialog.agreed is None and dialog.isVisible() and not visible_catalogs()  # no button focused: nothing
     dialog.no_button.click()
+    wait_for_tasks(qtbot)
+
+
+@pytest.mark.parametrize("key", [Qt.Key_Return, Qt.Key_Enter])
+@pytest.mark.parametrize(("button", "agreed"), [("no_button", False), ("enable_button", True)])
+def test_enter_presses_the_focused_button(telemetry_env, qtbot, key, button, agreed):
+    telemetry_env(consent=None)
+    dialog = open_dialog(qtbot)
+    target = getattr(dialog, button)
+    for _ in range(5):  # Tab to it, as a keyboard user does
+        if target.hasFocus():
+            break
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key_Tab)
+    assert target.hasFocus()
+    with qtbot.waitSignal(dialog.finished, timeout=5000):
+        qtbot.keyClick(target, key)
+    assert dialog.agreed is agreed and not dialog.isVisible()
+    assert telemetry.is_enabled() is agreed
+
+
+def test_the_link_focused_at_first_shows_its_focus(telemetry_env, qtbot):
+    telemetry_env(consent=None)
+    dialog = open_dialog(qtbot)
+    link = dialog.details_button
+    assert link.hasFocus()
+    focused = link.grab().toImage()
+    dialog.no_button.setFocus()
+    unfocused = link.grab().toImage()
+    # A frame around the link, not just a shade darker text: its top edge is drawn only while focused.
+    assert {unfocused.pixel(x, 0) for x in range(unfocused.width())} == {unfocused.pixel(0, 0)}
+    assert {focused.pixel(x, 0) for x in range(focused.width())} != {unfocused.pixel(0, 0)}
+    dialog.no_button.click()
+    wait_for_tasks(qtbot)
 
 
 def test_what_exactly_is_sent_opens_the_catalog(telemetry_env, qtbot):
@@ -90,12 +144,13 @@ def test_what_exactly_is_sent_opens_the_catalog(telemetry_env, qtbot):
     dialog = ConsentDialog()
     qtbot.addWidget(dialog)
     dialog.details_button.click()
-    catalogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, CatalogDialog) and w.isVisible()]
+    catalogs = visible_catalogs()
     assert len(catalogs) == 1
     model = catalogs[0].view.table.model()
     assert model.rowCount() == len(api.engine().catalog.events)
     catalogs[0].close()
     dialog.no_button.click()
+    wait_for_tasks(qtbot)
 
 
 def test_not_asked_when_a_kill_switch_decides(telemetry_env):
@@ -141,6 +196,7 @@ def test_without_a_destination_the_notice_says_events_stay_here(telemetry_env, q
     assert "stay on this computer" in dialog.text()
     assert "Example Lab" not in dialog.text()
     dialog.no_button.click()
+    wait_for_tasks(qtbot)
 
 
 def test_a_configured_recipient_is_named_and_recorded_in_the_receipt(telemetry_env, telemetry_home, qtbot):
@@ -150,6 +206,7 @@ def test_a_configured_recipient_is_named_and_recorded_in_the_receipt(telemetry_e
     assert "Example Lab" in dialog.text()
     assert "stay on this computer" not in dialog.text()
     dialog.enable_button.click()
+    wait_for_tasks(qtbot)
     assert any("Example Lab" in item for item in telemetry.consent_receipt().scope)
 
 
@@ -162,6 +219,7 @@ def test_under_an_errors_policy_the_dialog_describes_error_reports_only(telemetr
     assert "error reports" in text and "administrator allows error reports only" in text
     assert "usage statistics" not in text.lower()
     dialog.enable_button.click()
+    wait_for_tasks(qtbot)
     decision = telemetry.decision()
     assert decision.enabled and decision.level == "errors"
     assert telemetry.consent_receipt().level == "errors"
@@ -191,6 +249,7 @@ def test_the_dialog_fits_the_screen_and_its_text_scrolls_to_the_end(telemetry_en
     label = dialog.text_area.widget().findChild(object, "consentText")
     assert label.height() >= label.heightForWidth(label.width())  # no line is cut off at the end
     dialog.no_button.click()
+    wait_for_tasks(qtbot)
 
 
 # -- asking again when more can leave ---------------------------------------------------------
@@ -208,6 +267,7 @@ def test_a_grown_catalog_asks_again_with_what_is_new(telemetry_env, qtbot):
     assert "plugin_used" in dialog.changes and "A plug-in ran." in dialog.changes
     assert dialog.text().endswith(telemetry.consent_notice())  # the whole notice follows what changed
     dialog.enable_button.click()
+    wait_for_tasks(qtbot)
     decision = telemetry.decision()
     assert decision.enabled and decision.decided_by == "user"
     assert not consent_needed()
@@ -222,6 +282,7 @@ def test_no_thanks_when_asked_again_turns_sharing_off(telemetry_env, qtbot):
     telemetry.register_events(PLUGIN_EVENTS)
     dialog = open_dialog(qtbot)
     qtbot.keyClick(dialog, Qt.Key_Escape)  # Esc means No Thanks here too
+    wait_for_tasks(qtbot)
     assert dialog.agreed is False
     assert not telemetry.is_enabled() and telemetry.decision().decided_by == "user"
     assert telemetry.client_id() is None  # opting out deletes the anonymous id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from tests.ui.conftest import PLUGIN_EVENTS, answer_when_shown, write_policy
+from tests.ui.conftest import PLUGIN_EVENTS, answer_message_box, answer_when_shown, wait_for_tasks, write_policy
 from tit_app import telemetry
 from tit_app.telemetry import api
 from tit_app.telemetry.model import DROP_CAUSES, Delivery, PendingEvent
@@ -68,7 +68,8 @@ def test_pending_table_model_passes_the_model_tester(telemetry_env, qtmodelteste
 def test_turning_sharing_off_purges_and_empties_the_table(telemetry_env, service_factory, qtbot):
     page = page_with_events(telemetry_env, service_factory, qtbot)
     page.controls.toggle.click()
-    assert page.pending.model.rowCount() == 0  # at once, before any snapshot arrives
+    assert page.pending.model.rowCount() == 0  # at once, before the purge (on the task thread) is done
+    wait_for_tasks(qtbot)
     assert not telemetry.is_enabled()
     assert api.engine().store.pending_count() == 0
     assert page.controls.reason.text() == telemetry.status().reason
@@ -92,6 +93,7 @@ def test_the_level_can_be_lowered_to_errors_only(telemetry_env, service_factory,
     combo = page.controls.level
     combo.setCurrentIndex(combo.findData("errors"))
     combo.activated.emit(combo.currentIndex())
+    wait_for_tasks(qtbot)
     assert telemetry.status().level == "errors"
     assert page.controls.reason.text() == telemetry.status().reason
 
@@ -129,10 +131,14 @@ def test_delete_selected_and_delete_all(telemetry_env, service_factory, qtbot):
     page.pending.table.selectRow(0)
     doomed = page.pending.selected_ids()
     page.pending.delete_button.click()
-    wait_for_rows(qtbot, page, 3)
+    assert page.pending.model.rowCount() == 3  # at once
+    wait_for_tasks(qtbot)
     assert doomed[0] not in {e.event_id for e in stored_events()}
+    assert page.pending.feedback.text() == "Deleted 1 event."
+    answer_message_box(lambda box: next(b for b in box.buttons() if b.text() == "Delete all").click())
     page.pending.delete_all_button.click()
     assert page.pending.model.rowCount() == 0
+    wait_for_tasks(qtbot)
     assert stored_events() == []
     assert telemetry.is_enabled()  # deleting the queue is not opting out
 
@@ -143,11 +149,14 @@ def test_reset_id_and_export(telemetry_env, service_factory, qtbot, tmp_path):
     page = open_page(qtbot, service_factory())
     before = page.client_id.text()
     page.reset_button.click()
+    wait_for_tasks(qtbot)
     new_id = api.engine().consent.config().client_id
     assert page.client_id.text() == new_id != before
     telemetry.track_event("app_launch")
     target = tmp_path / "export.json"
-    assert page.export(str(target))
+    page.export(str(target))
+    wait_for_tasks(qtbot)
+    assert page.message.text() == "Exported 1 pending events and the history to export.json."
     data = json.loads(target.read_text())
     # The reset deleted what was pending under the old id (docs/telemetry.md says why).
     assert [(p["event"]["name"], p["event"]["client_id"]) for p in data["pending"]] == [("app_launch", new_id)]
@@ -198,12 +207,14 @@ def test_under_an_errors_policy_sharing_can_be_turned_off_and_on_with_the_level_
     assert item.text().startswith("Usage statistics: on (errors only) · ")
 
     controls.toggle.click()
+    wait_for_tasks(qtbot)
     assert not telemetry.is_enabled() and telemetry.decision().decided_by == "user"
     assert controls.toggle.isEnabled() and not controls.toggle.isChecked()
     assert page.client_id.text() == NO_ID
     qtbot.waitUntil(lambda: item.text() == "Usage statistics: off", timeout=3000)
 
     controls.toggle.click()
+    wait_for_tasks(qtbot)
     decision = telemetry.decision()
     assert decision.enabled and decision.level == "errors"
     receipt = telemetry.consent_receipt()
@@ -234,6 +245,7 @@ def test_a_paused_yes_is_answered_from_the_page(telemetry_env, service_factory, 
     assert page.controls.reason.text().startswith("Paused")
     answer_when_shown("enable_button")
     page.controls.review_button.click()
+    wait_for_tasks(qtbot)
     assert telemetry.decision().enabled and telemetry.consent_receipt().via == "dialog"
     assert not page.controls.review_button.isVisible() and page.controls.toggle.isChecked()
     qtbot.waitUntil(lambda: item.text().startswith("Usage statistics: on · "), timeout=3000)
@@ -246,6 +258,7 @@ def test_before_any_answer_there_is_no_id_and_no_receipt(telemetry_env, service_
     assert page.client_id.text() == NO_ID
     assert not page.reset_button.isEnabled() and page.reset_button.toolTip() == NO_ID_TIP
     page.controls.toggle.click()  # answering yes on the page makes an id and a receipt
+    wait_for_tasks(qtbot)
     assert telemetry.client_id() is not None and page.client_id.text() == telemetry.client_id()
     assert page.reset_button.isEnabled()
     assert page.controls.answer.text() == f"Your answer: {telemetry.consent_receipt().summary()}"
@@ -331,6 +344,9 @@ def test_once_the_review_time_is_over_events_leave_with_the_next_round(telemetry
 def test_what_we_collect_shows_the_notice_and_every_event(telemetry_env, service_factory, qtbot):
     telemetry_env(consent=True)
     page = open_page(qtbot, service_factory())
+    assert page.notice_view.notice is None  # laid out when its tab is first shown, not with every page
+    page.tabs.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: page.notice_view.notice is not None, timeout=3000)
     text = page.notice_view.toPlainText()
     assert text.startswith("Help improve tit_app")
     assert page.notice_view.notice == telemetry.consent_notice()

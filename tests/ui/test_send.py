@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import fast_intervals, run_cli
+from tests.ui.conftest import fast_intervals, run_cli, wait_for_tasks
 from tit_app import telemetry
 from tit_app.telemetry import api
-from tit_app.ui.privacy.page import PrivacyPage
+from tit_app.ui.privacy.page import NO_ID, PrivacyPage
 from tit_app.ui.status_item import TelemetryStatusItem
 
 
@@ -100,6 +100,7 @@ def test_preview_only_keeps_events_here_until_it_is_switched_off(telemetry_env, 
     for widget in (page, item):
         qtbot.addWidget(widget)
     page.controls.preview.click()
+    wait_for_tasks(qtbot)
     assert telemetry.preview_only()
     telemetry.track_event("app_launch")
     with telemetry.track_operation("sim_ti", plane="axial", grid_size=64):
@@ -116,6 +117,7 @@ def test_preview_only_keeps_events_here_until_it_is_switched_off(telemetry_env, 
     assert api.engine().store.pending_count() == 4
 
     page.controls.preview.click()
+    wait_for_tasks(qtbot)
     assert not telemetry.preview_only() and page.pending.send_button.isEnabled()
     with qtbot.waitSignal(service.send_finished, timeout=10_000):
         page.pending.send_button.click()
@@ -140,5 +142,5 @@ def test_a_change_made_by_another_process_shows_within_a_second(telemetry_env, s
     qtbot.waitUntil(lambda: not page.controls.toggle.isChecked(), timeout=3000)
     qtbot.waitUntil(lambda: item.text() == "Usage statistics: off", timeout=3000)
     assert page.controls.reason.text() == telemetry.decision().reason
-    qtbot.waitUntil(lambda: page.client_id.text() == "none yet", timeout=3000)
+    qtbot.waitUntil(lambda: page.client_id.text() == NO_ID, timeout=3000)
     assert not page.reset_button.isEnabled()

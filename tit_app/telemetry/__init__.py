@@ -18,7 +18,7 @@ _EXPORTS = {
     "api": (
         "Status", "attach_driver", "catalog_markdown", "catalog_table", "client_id", "config_problems",
         "consent_asked", "consent_changes", "consent_receipt", "consent_changes_notice", "consent_needed", "consent_notice", "decision",
-        "delete_pending", "deletion_destinations", "event_catalog", "export_local_data", "exporters", "flush", "history", "hold_text",
+        "delete_pending", "deletion_destinations", "destination_health", "event_catalog", "export_local_data", "exporters", "flush", "history", "hold_text",
         "is_enabled", "level", "load_config", "local_data", "loss_report", "operation_summary", "payload_previews",
         "pending", "pending_count", "persist", "preview_only", "purge", "register_events",
         "reload_destinations", "reset_client_id", "save_config", "send", "sending_hold", "set_enabled",

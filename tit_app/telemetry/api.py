@@ -190,11 +190,15 @@ def flush(timeout: float = 5.0) -> bool:
         return False
 
 
-def pending(limit: int | None = None) -> list:
-    """The pending events (newest first) with their delivery state, after storing what is buffered."""
+def pending(limit: int | None = None, parsed: dict | None = None) -> list:
+    """The pending events (newest first) with their delivery state, after storing what is buffered.
+
+    A caller that reads the queue again and again may keep `parsed` (an empty dict at first):
+    the events already in it are not decoded again (the desktop's snapshots of 10,000 events).
+    """
     eng = engine()
     eng.persist()
-    return eng.readable_store().pending(limit)
+    return eng.readable_store().pending(limit, parsed)
 
 
 def history(limit: int | None = None) -> list:
@@ -295,6 +299,11 @@ def pending_count() -> int:
 def delete_pending(event_ids) -> int:
     """Delete the chosen pending events (the Privacy page's "Delete selected"); returns how many."""
     return engine().delete(event_ids)
+
+
+def destination_health() -> dict[str, dict]:
+    """Per destination that was ever tried: when it last took events and its last error, and when."""
+    return engine().readable_store().destination_status()
 
 
 def exporters() -> list:

@@ -66,6 +66,7 @@ class track_operation(ContextDecorator):
         self.params = params
         self.run_id = ""
         self._started = 0.0
+        self.duration_s: float | None = None  # once the run ended: the duration its outcome event carries
 
     def _recreate_cm(self):
         # Each decorated call is its own run with its own run id.
@@ -83,7 +84,7 @@ class track_operation(ContextDecorator):
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        duration = round(time.perf_counter() - self._started, 3)
+        duration = self.duration_s = round(time.perf_counter() - self._started, 3)
         if exc is None:
             self._emit("success", True, duration_s=duration)
         elif isinstance(exc, (Cancelled, KeyboardInterrupt)) or not isinstance(exc, Exception):

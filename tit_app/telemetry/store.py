@@ -252,14 +252,37 @@ class Store:
         )
         return int(rows[0][0] or 0)
 
-    def pending(self, limit: int | None = None) -> list[PendingEvent]:
-        rows = self._read("SELECT id, body FROM events ORDER BY time_us DESC, id DESC LIMIT ?", (limit or -1,))
+    def pending(self, limit: int | None = None, parsed: dict[int, StoredEvent] | None = None) -> list[PendingEvent]:
+        """The pending events, newest first, with their delivery state.
+
+        `parsed` (row id -> event, kept by a caller that reads the queue again and again, like the
+        desktop's snapshots) spares decoding the events it already holds; it is updated to the
+        rows read. Row ids are never reused (AUTOINCREMENT), so an id always means the same event.
+        """
+        order = "ORDER BY time_us DESC, id DESC LIMIT ?"
+        if parsed is None:
+            rows = self._read(f"SELECT id, body FROM events {order}", (limit or -1,))
+            events = [(row_id, StoredEvent.from_json(body)) for row_id, body in rows]
+        else:
+            ids = [row_id for (row_id,) in self._read(f"SELECT id FROM events {order}", (limit or -1,))]
+            self._parse_missing(ids, parsed)
+            events = [(row_id, parsed[row_id]) for row_id in ids if row_id in parsed]  # skips one deleted meanwhile
         states: dict[int, list[Delivery]] = {}
         for event, *rest in self._read(
             "SELECT event, destination, state, attempts, next_attempt, last_error FROM deliveries ORDER BY destination"
         ):
             states.setdefault(event, []).append(Delivery(*rest))
-        return [PendingEvent(StoredEvent.from_json(body), tuple(states.get(row_id, ()))) for row_id, body in rows]
+        return [PendingEvent(event, tuple(states.get(row_id, ()))) for row_id, event in events]
+
+    def _parse_missing(self, ids: list[int], parsed: dict[int, StoredEvent]) -> None:
+        """Decode the rows of `ids` that `parsed` lacks, and forget those no longer pending."""
+        missing = [row_id for row_id in ids if row_id not in parsed]
+        for start in range(0, len(missing), 500):  # within SQLite's limit on bound values
+            chunk = tuple(missing[start:start + 500])
+            for row_id, body in self._read(f"SELECT id, body FROM events WHERE id IN ({in_list(chunk)})", chunk):
+                parsed[row_id] = StoredEvent.from_json(body)
+        for gone in set(parsed).difference(ids):
+            del parsed[gone]
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         rows = self._read(
@@ -480,7 +503,7 @@ class NoStore:
     def pending_count(self, levels: Iterable[str] | None = None) -> int:
         return 0
 
-    def pending(self, limit: int | None = None) -> list[PendingEvent]:
+    def pending(self, limit: int | None = None, parsed: dict | None = None) -> list[PendingEvent]:
         return []
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:

@@ -1,4 +1,10 @@
-"""Per-operation summary from local data: count, error rate, median and p95 duration."""
+"""Per-operation summary from local data: runs, errors, cancelled runs, and median, p95 and p99 durations.
+
+A run's duration is the one `track_operation` recorded (from entering it to the outcome,
+`time.perf_counter`, rounded to the millisecond); the desktop's status line shows the same
+value for the run it just finished. Cancelled runs are counted on their own: they are not
+runs in the error rate, and their durations (cut short) are left out of the percentiles.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,13 @@ OUTCOMES = ("success", "error", "cancelled")
 @dataclass(frozen=True)
 class OperationSummary:
     name: str
-    count: int  # finished runs (success, error or cancelled)
+    count: int  # runs that ended in success or error
     errors: int
-    error_rate: float
-    median_s: float | None
+    error_rate: float  # errors / count (0 when every run was cancelled)
+    median_s: float | None  # of the runs in `count`
     p95_s: float | None
+    cancelled: int = 0  # runs cancelled by the user, not in `count`
+    p99_s: float | None = None
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float | None:
@@ -43,13 +51,16 @@ def operation_summary(outcomes: Iterable[RunOutcome]) -> list[OperationSummary]:
 
 
 def _summarise(name: str, outcomes: list[RunOutcome]) -> OperationSummary:
-    errors = sum(1 for o in outcomes if o.status == "error")
-    durations = sorted(o.duration_s for o in outcomes if isinstance(o.duration_s, (int, float)))
+    ended = [o for o in outcomes if o.status != "cancelled"]
+    errors = sum(1 for o in ended if o.status == "error")
+    durations = sorted(o.duration_s for o in ended if isinstance(o.duration_s, (int, float)))
     return OperationSummary(
         name=name,
-        count=len(outcomes),
+        count=len(ended),
         errors=errors,
-        error_rate=errors / len(outcomes),
+        error_rate=errors / len(ended) if ended else 0.0,
         median_s=percentile(durations, 0.5),
         p95_s=percentile(durations, 0.95),
+        cancelled=len(outcomes) - len(ended),
+        p99_s=percentile(durations, 0.99),
     )

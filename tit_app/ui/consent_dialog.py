@@ -5,10 +5,13 @@ what can leave at the most the policy allows, who receives it, and when. When a 
 no longer covers what can leave (`telemetry.consent_changes()`), the same dialog asks
 again and says first what is new.
 
-Two equal buttons and no default: Enter must not mean yes. Esc and closing the window
-mean No Thanks. The answer is saved at once, with a receipt saying it was given here; if
-the save fails the engine keeps the answer for this session and `saved` tells the caller
-to say so (without another modal box).
+Two equal buttons and no default: Enter must not mean yes. Enter presses the button that
+has the keyboard focus (shown by a focus frame, also on the "What exactly is sent?" link
+where the focus starts), and nothing when no button has it. Esc and closing the window
+mean No Thanks. The answer is saved on the telemetry task thread (`ui/delivery/tasks.py`:
+a first yes stores the first_run event in SQLite), with a receipt saying it was given here;
+the dialog closes when it is saved. If the save fails the engine keeps the answer for this
+session and `saved` tells the caller to say so (without another modal box).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from PyQt5.QtWidgets import (
 
 from tit_app import telemetry
 from tit_app.ui import assets
+from tit_app.ui.delivery.tasks import tasks
 from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.qt_app import application
 from tit_app.ui.widgets import WINDOW_FRAME_ALLOWANCE, svg_logo
@@ -47,6 +51,11 @@ TEXT_MIN_HEIGHT = 160
 # An amber note, so what changed stands apart from the notice below it.
 CHANGES_STYLE = ("QLabel#consentChanges { background: #fff8e6; border: 1px solid #f1d9a6; "
                  "border-radius: 6px; padding: 8px 12px; }")
+# The link looks like text, so without a frame nobody sees that it has the focus (it does at first).
+# The same room with and without the frame, so the text does not move or get cut when it shows.
+LINK_FOCUS_STYLE = ("QPushButton#linkButton { border: 1px solid transparent; border-radius: 3px; padding: 1px 3px; }"
+                    "QPushButton#linkButton:focus { border: 1px dotted #1e40af; }")
+ENTER_KEYS = (Qt.Key_Return, Qt.Key_Enter)
 
 
 def consent_needed() -> bool:
@@ -104,6 +113,7 @@ class ConsentDialog(QDialog):
         self.text_area = self._build_text_area()
         self.details_button = _plain_button("What exactly is sent?", "linkButton")
         self.details_button.setCursor(Qt.PointingHandCursor)
+        self.details_button.setStyleSheet(LINK_FOCUS_STYLE)
         self.details_button.clicked.connect(lambda: show_catalog(self))
         column = QVBoxLayout()
         column.setSpacing(6)
@@ -165,14 +175,29 @@ class ConsentDialog(QDialog):
         return row
 
     def _answer(self, agreed: bool) -> None:
-        if self.agreed is None:  # the first answer counts; closing after a click changes nothing
-            self.agreed = agreed
-            self.saved = save_answer(agreed)
+        if self.agreed is not None:  # the first answer counts; closing while it is saved changes nothing
+            return
+        self.agreed = agreed
+        for button in (self.no_button, self.enable_button):
+            button.setEnabled(False)
+        tasks().run(lambda: save_answer(agreed), self._saved)
+
+    def _saved(self, saved, _error) -> None:
+        self.saved = bool(saved)
         super().done(QDialog.Accepted if self.agreed else QDialog.Rejected)
 
     def reject(self) -> None:
         # Esc, the window's close button and Alt+F4 all land here: they mean No Thanks.
         self._answer(False)
+
+    def keyPressEvent(self, event) -> None:
+        """Enter presses the focused button (the buttons are not auto-default, so they pass it on)."""
+        if event.key() in ENTER_KEYS:
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled():
+                focused.click()
+            return  # never an answer the user did not focus
+        super().keyPressEvent(event)
 
 
 def _markdown_label(text: str, name: str, accessible_name: str) -> QLabel:

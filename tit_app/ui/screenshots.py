@@ -23,6 +23,7 @@ from PyQt5.QtWidgets import QApplication, QWidget
 from tit_app import telemetry
 from tit_app.telemetry.testing import isolated_telemetry
 from tit_app.ui.consent_dialog import ConsentDialog
+from tit_app.ui.delivery.tasks import tasks
 from tit_app.ui.main_window import DEFAULT_SIZE
 from tit_app.ui.privacy.catalog_view import DIALOG_SIZE as CATALOG_SIZE
 from tit_app.ui.privacy.catalog_view import show_catalog
@@ -92,8 +93,14 @@ def _consent_dialogs(home: Path, out: Path) -> None:
     destinations.parent.mkdir(parents=True, exist_ok=True)
     destinations.write_text(json.dumps(DESTINATIONS), encoding="utf-8")
     second = _show_dialog(out / "consent-dialog-recipient.png", scrolled_to_end=True)
-    second.enable_button.click()
-    second.deleteLater()
+    answer(second, second.enable_button)
+
+
+def answer(dialog: ConsentDialog, button) -> None:
+    """Click an answer and wait until it is saved (on the telemetry task thread) before the dialog goes."""
+    button.click()
+    wait_until(lambda: not tasks().busy(), 5.0)
+    dialog.deleteLater()
 
 
 def _errors_only_for_a_moment() -> None:
@@ -106,8 +113,7 @@ def _errors_only_for_a_moment() -> None:
 def _reask_dialog(out: Path) -> None:
     telemetry.register_events(PLUGIN_EVENTS)
     dialog = _show_dialog(out / "consent-reask.png")
-    dialog.enable_button.click()
-    dialog.deleteLater()
+    answer(dialog, dialog.enable_button)
 
 
 def _main_window(window, out: Path) -> None:
@@ -136,6 +142,7 @@ def _privacy_page(shell: DesktopShell, window, out: Path) -> None:
     dialog = window.open_privacy()
     dialog.resize(*SETTINGS_SIZE)  # as on most screens (the offscreen one is only 800 × 600)
     page = dialog.privacy_page
+    wait_until(lambda: page.pending.model.rowCount() == stored, 5.0)
     page.pending.table.selectRow(0)
     save(dialog, out / "privacy-pending.png")
     page.tabs.setCurrentIndex(2)

@@ -1,8 +1,13 @@
 """The one read-only table model the app's tables share.
 
-A model holds a tuple of rows; a subclass names its columns (`HEADERS`), says which are
+A model holds a list of rows; a subclass names its columns (`HEADERS`), says which are
 numbers (`NUMERIC_COLUMNS`, right-aligned under a right-aligned header) and formats a
 cell (`cell_text`, `cell_tooltip`, `cell_data` for any other role).
+
+`set_rows` replaces every row (a model reset); `sync_rows` changes only what changed, for
+a table the user reads while it updates (the Privacy page's queue): the rows that are gone
+are removed and the new ones inserted, so the view keeps the selection, the current row and
+the scroll position, and nothing is measured or laid out again.
 """
 
 from __future__ import annotations
@@ -18,12 +23,111 @@ class RowsTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: tuple = ()
+        self._rows: list = []
+        self._keys: list = []
+
+    def row_key(self, item):
+        """What identifies a row across updates (`sync_rows`); a subclass that syncs says what."""
+        raise NotImplementedError
+
+    def keys_of(self, rows: list) -> list:
+        """`row_key` of every row (a subclass may do it faster: 10,000 rows are read at every update)."""
+        return [self.row_key(item) for item in rows]
 
     def set_rows(self, rows) -> None:
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._rows = list(rows)
+        self._keys = []
         self.endResetModel()
+
+    def sync_rows(self, rows) -> None:
+        """Show `rows` by removing and inserting rows; the rows that stay keep their order.
+
+        Only when the rows that stay come in another order (nothing the Privacy page's
+        queries do) is the model reset instead.
+        """
+        rows = list(rows)
+        keys = self.keys_of(rows)
+        old_keys = self._current_keys()
+        if keys != old_keys:
+            self._move_rows(rows, keys, old_keys)
+        self._rows, self._keys = rows, keys
+        if rows:  # the rows that stayed may read differently now (one signal; views repaint what shows)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1))
+
+    def _move_rows(self, rows: list, keys: list, old_keys: list) -> None:
+        if self._shifted(rows, keys, old_keys) or self._one_run(rows, keys, old_keys):
+            return
+        new_set, old_set = set(keys), set(old_keys)
+        if [k for k in old_keys if k in new_set] != [k for k in keys if k in old_set]:
+            self.set_rows(rows)
+            return
+        for first, last in reversed(_runs(i for i, key in enumerate(old_keys) if key not in new_set)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+        for first, last in _runs(i for i, key in enumerate(keys) if key not in old_set):
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._rows[first:first] = rows[first:last + 1]
+            self.endInsertRows()
+
+    def _shifted(self, rows: list, keys: list, old_keys: list) -> bool:
+        """The common change, found with list operations only: new rows on top, the last rows gone
+        (events arrive, the oldest leave or fall out of a full queue). False when it is another change."""
+        if not old_keys or not keys:
+            return False
+        try:
+            added = keys.index(old_keys[0])
+        except ValueError:
+            return False
+        kept = len(keys) - added
+        if kept > len(old_keys) or keys[added:] != old_keys[:kept]:
+            return False
+        if kept < len(old_keys):
+            self.beginRemoveRows(QModelIndex(), kept, len(old_keys) - 1)
+            del self._rows[kept:]
+            self.endRemoveRows()
+        if added:
+            self.beginInsertRows(QModelIndex(), 0, added - 1)
+            self._rows[0:0] = rows[:added]
+            self.endInsertRows()
+        return True
+
+    def _one_run(self, rows: list, keys: list, old_keys: list) -> bool:
+        """Another common change, also with list operations only: one run of rows removed (the user
+        deleted a selection) or inserted, anywhere. False when it is another change."""
+        longer, shorter = (old_keys, keys) if len(old_keys) > len(keys) else (keys, old_keys)
+        run = len(longer) - len(shorter)
+        low, high = 0, len(shorter)  # the longest common start, by bisection over slice comparisons
+        while low < high:
+            middle = (low + high + 1) // 2
+            if longer[:middle] == shorter[:middle]:
+                low = middle
+            else:
+                high = middle - 1
+        if longer[low + run:] != shorter[low:]:
+            return False
+        if longer is old_keys:
+            self.beginRemoveRows(QModelIndex(), low, low + run - 1)
+            del self._rows[low:low + run]
+            self.endRemoveRows()
+        else:
+            self.beginInsertRows(QModelIndex(), low, low + run - 1)
+            self._rows[low:low] = rows[low:low + run]
+            self.endInsertRows()
+        return True
+
+    def _current_keys(self) -> list:
+        if len(self._keys) != len(self._rows):
+            self._keys = self.keys_of(self._rows)
+        return self._keys
+
+    def row_of(self, key) -> int:
+        """The row showing `key`, or -1."""
+        try:
+            return self._current_keys().index(key)
+        except ValueError:
+            return -1
 
     def row_item(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -64,3 +168,14 @@ class RowsTableModel(QAbstractTableModel):
 
     def cell_data(self, item, column: int, role: int):
         return None
+
+
+def _runs(indexes) -> list[tuple[int, int]]:
+    """Consecutive indexes as (first, last) runs, in ascending order."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return [(first, last) for first, last in runs]

@@ -58,6 +58,7 @@ class SendWorker(QObject):
         self._persist_timer: QTimer | None = None
         self._send_timer: QTimer | None = None
         self._refresh_queued = False
+        self._parsed: dict = {}  # the events decoded for earlier snapshots, by row id
 
     @pyqtSlot()
     def start(self) -> None:
@@ -87,7 +88,7 @@ class SendWorker(QObject):
     def refresh(self) -> None:
         self._refresh_queued = False
         try:
-            snapshot = take_snapshot(self._schedule())
+            snapshot = take_snapshot(self._schedule(), self._parsed)
         except Exception:  # a broken store shows as a stale table, never as a crash
             log.exception("telemetry snapshot failed")
             return

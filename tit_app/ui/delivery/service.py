@@ -16,6 +16,7 @@ from PyQt5.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
 from tit_app import telemetry
 from tit_app.ui.delivery.send_worker import Intervals, SendWorker
 from tit_app.ui.delivery.snapshot import EMPTY, TelemetrySnapshot
+from tit_app.ui.delivery.tasks import finish_tasks
 from tit_app.ui.threads import abandon
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,10 @@ class TelemetryService(QObject):
     def shutdown(self, budget_s: float = 1.0) -> None:
         """Stop timers, persist and spend at most about `budget_s` sending, end the thread."""
         deadline = time.monotonic() + budget_s
+        if not finish_tasks(budget_s / 2):  # a deletion or an opt-out the user asked for comes first
+            log.warning("a telemetry task is still running at quit")
         try:
-            telemetry.shutdown(budget_s=budget_s)  # calls self.stop() first
+            telemetry.shutdown(budget_s=max(0.05, deadline - time.monotonic()))  # calls self.stop() first
         except Exception:
             log.exception("telemetry shutdown failed; pending events stay queued")
         self.stop(0.0)  # in case telemetry no longer had us as its driver

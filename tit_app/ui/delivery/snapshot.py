@@ -17,7 +17,6 @@ from tit_app.ui.consent_state import ConsentState, read_consent_state
 
 log = logging.getLogger(__name__)
 
-PENDING_LIMIT = 1000
 HISTORY_LIMIT = 500
 
 
@@ -25,6 +24,8 @@ HISTORY_LIMIT = 500
 class Destination:
     name: str
     levels: frozenset[str]
+    failing: str | None = None  # its last error, while it has not taken anything since
+    failing_since: float = 0.0  # when that error happened (epoch seconds)
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,9 @@ class SendSchedule:
 
 @dataclass(frozen=True)
 class TelemetrySnapshot:
-    pending: tuple = ()  # model.PendingEvent, newest first
+    pending: tuple = ()  # model.PendingEvent, newest first: all of them (the store keeps at most 10,000)
     history: tuple = ()  # model.HistoryEntry, newest first
-    pending_total: int = 0  # may exceed len(pending), which is capped
+    pending_total: int = 0
     destinations: tuple[Destination, ...] = ()
     exporters: tuple = ()  # for payload previews; built where the keyring may be touched
     summary: tuple = ()  # telemetry.summary.OperationSummary rows
@@ -57,7 +58,7 @@ class TelemetrySnapshot:
     losses: tuple[tuple[str, int, str], ...] = ()  # (cause, count, what it means) for every drop cause
     notice: str = ""  # the consent notice as it reads now (Markdown)
     schedule: SendSchedule = SendSchedule()
-    taken_at: float = 0.0
+    taken_at: float = 0.0  # epoch seconds when reading began
 
     @property
     def dropped_total(self) -> int:
@@ -67,16 +68,21 @@ class TelemetrySnapshot:
 EMPTY = TelemetrySnapshot()
 
 
-def take_snapshot(schedule: SendSchedule = SendSchedule()) -> TelemetrySnapshot:
-    """Read the store, the destinations and the consent state; call this off the GUI thread."""
-    pending = tuple(telemetry.pending(limit=PENDING_LIMIT))  # first: it stores what is buffered
+def take_snapshot(schedule: SendSchedule = SendSchedule(), parsed: dict | None = None) -> TelemetrySnapshot:
+    """Read the store, the destinations and the consent state; call this off the GUI thread.
+
+    `parsed` is the caller's cache of decoded events (`telemetry.pending`): the SendWorker keeps
+    one, so a snapshot of 10,000 events decodes only the new ones and holds the GIL briefly.
+    """
+    taken_at = time.time()  # before reading: a change finished before this shows in what is read
+    pending = tuple(telemetry.pending(parsed=parsed))  # first: it stores what is buffered
     history = tuple(telemetry.history(limit=HISTORY_LIMIT))
     exporters = tuple(_exporters())
     return TelemetrySnapshot(
         pending=pending,
         history=history,
-        pending_total=telemetry.pending_count(),
-        destinations=tuple(Destination(e.name, frozenset(e.levels)) for e in exporters),
+        pending_total=len(pending),
+        destinations=_destinations(exporters),
         exporters=exporters,
         summary=tuple(telemetry.operation_summary()),  # every run, not just the first 1000
         problems=tuple(_problems()),
@@ -84,8 +90,29 @@ def take_snapshot(schedule: SendSchedule = SendSchedule()) -> TelemetrySnapshot:
         losses=tuple(_losses()),
         notice=_notice(),
         schedule=schedule,
-        taken_at=time.time(),
+        taken_at=taken_at,
     )
+
+
+def _destinations(exporters) -> tuple[Destination, ...]:
+    health = _health()
+    return tuple(Destination(e.name, frozenset(e.levels), *_failing(health.get(e.name, {}))) for e in exporters)
+
+
+def _failing(health: dict) -> tuple[str | None, float]:
+    """(last error, when) while the destination's last attempt failed; (None, 0) once it took events again."""
+    error, at = health.get("last_error"), health.get("last_error_at") or 0.0
+    if not error or (health.get("last_success") or 0.0) >= at:
+        return None, 0.0
+    return error, at
+
+
+def _health() -> dict:
+    try:
+        return telemetry.destination_health()
+    except Exception:
+        log.exception("telemetry destination status could not be read")
+        return {}
 
 
 def _exporters() -> list:

@@ -7,8 +7,6 @@ never becomes an error event. A valid run goes to a worker thread via run_in_thr
 
 from __future__ import annotations
 
-import time
-
 from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -51,7 +49,6 @@ class OperationPanel(QWidget):
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self._params = None
-        self._started = 0.0
         self._build_layout()
         self._set_running(False)
 
@@ -111,7 +108,6 @@ class OperationPanel(QWidget):
             self.state.setText("Check the highlighted field.")
             return False
         self._params = params
-        self._started = time.monotonic()
         job = with_picture(self.spec.run, self.results.heatmap.display_side())
         self.handle = run_in_thread(job, params, op_name=self.spec.name, safe_params=self.spec.safe_params(params),
                                     parent=self)
@@ -141,7 +137,8 @@ class OperationPanel(QWidget):
 
     def _finished(self, shown) -> None:
         self.results.show_result(shown)
-        self._report(f"Finished in {seconds(time.monotonic() - self._started)}.")
+        # The duration telemetry recorded for this run, so "Your usage" shows the same figure.
+        self._report(f"Finished in {seconds(self.handle.duration_s)}.")
 
     def _failed(self, message: str) -> None:
         self._report(f"Failed: {message}", error=True)

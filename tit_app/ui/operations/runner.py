@@ -34,6 +34,7 @@ class OperationWorker(QObject):
         super().__init__()
         self._fn, self._params, self._token = fn, params, token
         self._op_name, self._safe_params = op_name, dict(safe_params)
+        self.duration_s: float | None = None  # as telemetry recorded it, once the run ended
 
     @pyqtSlot()
     def run(self) -> None:
@@ -50,11 +51,16 @@ class OperationWorker(QObject):
             self.ended.emit()
 
     def _tracked_call(self) -> Any:
-        with telemetry.track_operation(self._op_name, **self._safe_params):
-            try:
-                return self._fn(self._params, self.progress.emit, self._token)
-            except OpCancelled as exc:
-                raise telemetry.Cancelled(str(exc)) from exc  # so telemetry records "cancelled"
+        tracked = telemetry.track_operation(self._op_name, **self._safe_params)
+        try:
+            with tracked:
+                try:
+                    return self._fn(self._params, self.progress.emit, self._token)
+                except OpCancelled as exc:
+                    raise telemetry.Cancelled(str(exc)) from exc  # so telemetry records "cancelled"
+        finally:
+            # One definition of a run's duration: the status line shows what "Your usage" counts.
+            self.duration_s = tracked.duration_s
 
 
 def _message(exc: BaseException) -> str:
@@ -124,6 +130,11 @@ class OperationHandle(QObject):
 
     def wait(self, timeout_ms: int) -> bool:
         return self._thread.wait(timeout_ms)
+
+    @property
+    def duration_s(self) -> float | None:
+        """The run's duration as telemetry recorded it (set before `finished` is emitted)."""
+        return self._worker.duration_s
 
     def stop(self, timeout_s: float) -> bool:
         """Cancel and wait; a run that does not stop in time is left to the process exit."""

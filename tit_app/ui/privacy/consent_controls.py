@@ -10,6 +10,10 @@ The rules the controls follow (docs/gui.md):
   is shown but cannot be chosen;
 - a "yes" that no longer covers what can leave is paused until the user answers the
   question again, which "Review and answer…" asks.
+
+Saving a change (which may purge the queue) and reading the state back run on the telemetry
+task thread (`ui/delivery/tasks.py`); the controls wait, disabled, and show the state read
+after the change when it is done.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from PyQt5.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxL
 from tit_app import telemetry
 from tit_app.ui.consent_dialog import ConsentDialog
 from tit_app.ui.consent_state import ConsentState, answer_text, read_consent_state
+from tit_app.ui.delivery.tasks import tasks
 from tit_app.ui.widgets import hint_label, restyle
 
 log = logging.getLogger(__name__)
@@ -40,6 +45,7 @@ UNAVAILABLE = "Off: usage statistics are unavailable."
 class ConsentControls(QGroupBox):
     choice_saved = pyqtSignal(bool, bool)  # (enabled, saved to disk)
     preview_saved = pyqtSignal(bool, bool)  # (preview on, saved to disk)
+    opting_out = pyqtSignal()  # the user turned sharing off: the queue is being purged
 
     def __init__(self, parent=None) -> None:
         super().__init__("Sharing", parent)
@@ -68,7 +74,7 @@ class ConsentControls(QGroupBox):
         self.level.activated.connect(self._apply)
         self.preview.clicked.connect(self._apply_preview)
         self.review_button.clicked.connect(self._review)
-        self.refresh()
+        self.show_state(None)
 
     def _level_combo(self) -> QComboBox:
         combo = QComboBox()
@@ -98,8 +104,8 @@ class ConsentControls(QGroupBox):
     # -- showing the state ---------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the consent state now and show it (after a change made here)."""
-        self.show_state(read_consent_state(), force=True)
+        """Read the consent state (on the task thread) and show it."""
+        tasks().run(read_consent_state, lambda state, _error: self.show_state(state))
 
     def show_state(self, state: ConsentState | None, force: bool = False) -> None:
         """Show `state`, unless it was read before the one shown (a snapshot overtaken by a click here)."""
@@ -145,29 +151,40 @@ class ConsentControls(QGroupBox):
     # -- the user's changes --------------------------------------------------------------
 
     def _apply(self) -> None:
-        enabled = self.toggle.isChecked()
-        try:
-            saved = telemetry.set_enabled(enabled, self.level.currentData(), via="privacy page")
-        except Exception:  # a broken store or config must not take the settings page down
-            log.exception("could not change the telemetry setting")
-            saved = False
-        self.refresh()
-        self.choice_saved.emit(enabled, saved)
+        enabled, level = self.toggle.isChecked(), self.level.currentData()
+        if not enabled:
+            self.opting_out.emit()
+        self._save(lambda: telemetry.set_enabled(enabled, level, via="privacy page"),
+                   lambda saved: self.choice_saved.emit(enabled, saved))
 
     def _apply_preview(self) -> None:
         on = self.preview.isChecked()
-        try:
-            saved = telemetry.set_preview(on)
-        except Exception:
-            log.exception("could not change preview mode")
-            saved = False
-        self.refresh()
-        self.preview_saved.emit(on, saved)
+        self._save(lambda: telemetry.set_preview(on), lambda saved: self.preview_saved.emit(on, saved))
+
+    def _save(self, change, report) -> None:
+        """Make `change` on the task thread, read the state after it, show it, then `report(saved)`."""
+        for widget in (self.toggle, self.level, self.preview):
+            widget.setEnabled(False)  # until the change is made and shown
+
+        def work():
+            try:
+                saved = change()
+            except Exception:  # a broken store or config must not take the settings page down
+                log.exception("could not change the telemetry setting")
+                saved = False
+            return saved, read_consent_state()
+
+        def done(result, _error) -> None:
+            saved, state = result
+            self.show_state(state, force=True)
+            report(bool(saved))
+
+        tasks().run(work, done)
 
     def _review(self) -> None:
         """Ask the question again, with what changed, in the same dialog as at start-up."""
         dialog = ConsentDialog(self.window())
-        dialog.exec_()
+        dialog.exec_()  # the dialog saves the answer on the task thread before it closes
         self.refresh()
         if dialog.agreed is not None:
             self.choice_saved.emit(dialog.agreed, dialog.saved)

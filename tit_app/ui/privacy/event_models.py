@@ -1,7 +1,8 @@
 """Table models over a TelemetrySnapshot: the Pending queue, the Sent history, the drop counters.
 
 They only ever read the snapshot they were given; `data()` never touches SQLite. A new
-snapshot resets the model (the page restores the selection by event id).
+snapshot updates the Pending and Sent models row by row (`RowsTableModel.sync_rows`), so
+the selection, the current row and the scroll position stay where the user left them.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ class SnapshotTableModel(RowsTableModel):
 
     def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
         self.snapshot = snapshot
-        self.set_rows(self._rows_of(snapshot))
+        self.sync_rows(self._rows_of(snapshot))
 
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         raise NotImplementedError
 
     def _event_id(self, item) -> str:
         raise NotImplementedError
+
+    def row_key(self, item):
+        return self._event_id(item)
 
     def cell_data(self, item, column: int, role: int):
         return self._event_id(item) if role == EVENT_ID_ROLE else None
@@ -61,6 +65,9 @@ class PendingEventsModel(SnapshotTableModel):
 
     def _event_id(self, item) -> str:
         return item.event.event_id
+
+    def keys_of(self, rows: list) -> list:
+        return [item.event.event_id for item in rows]  # inline: this runs over the whole queue at every update
 
     def cell_text(self, item, column: int) -> str:
         event = item.event
@@ -96,6 +103,9 @@ class SentEventsModel(SnapshotTableModel):
 
     def _event_id(self, item) -> str:
         return item.event_id
+
+    def row_key(self, item):
+        return (item.event_id, item.destination, item.outcome, item.at)  # an event has a line per destination
 
     def cell_text(self, item, column: int) -> str:
         if column == 0:

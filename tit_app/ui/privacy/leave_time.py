@@ -74,3 +74,16 @@ def leave_text(item, snapshot: TelemetrySnapshot, now: float) -> str:
 def may_leave_now(item, snapshot: TelemetrySnapshot) -> bool:
     """Whether Send now would send this event (it skips the review time and retry waits, not preview)."""
     return _held_here(item, snapshot) is None and bool(_waiting_for(item, snapshot))
+
+
+def may_any_leave_now(snapshot: TelemetrySnapshot) -> bool:
+    """Whether Send now would send anything: `may_leave_now` for some event, without asking each one when a
+    hold that applies to all of them (sharing off, paused, preview) already answers."""
+    if not snapshot.destinations or not snapshot.pending:
+        return False
+    consent = snapshot.consent
+    held_for_all = (consent is None or consent.paused_for_answer or not consent.decision.enabled
+                    or consent.hold.reason == "preview")
+    candidates = (item for item in snapshot.pending if item.event.is_deletion_request) if held_for_all \
+        else iter(snapshot.pending)
+    return any(may_leave_now(item, snapshot) for item in candidates)

@@ -1,4 +1,8 @@
-"""'Your usage': per-operation counts, error rate and durations, from this computer's data."""
+"""'Your usage': per-operation runs, errors, cancelled runs and durations, from this computer's data.
+
+"Runs" are the runs that ended (success or error); cancelled runs have their own column and
+are left out of the error rate and the durations (telemetry/summary.py).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from tit_app.ui.table_model import RowsTableModel
 
 
 class UsageSummaryModel(RowsTableModel):
-    HEADERS = ("Operation", "Runs", "Errors", "Error rate", "Median", "p95")
-    NUMERIC_COLUMNS = frozenset(range(1, 6))
+    HEADERS = ("Operation", "Runs", "Errors", "Error rate", "Cancelled", "Median", "p95", "p99")
+    NUMERIC_COLUMNS = frozenset(range(1, 8))
 
     def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
         self.set_rows(snapshot.summary)
@@ -24,7 +28,9 @@ def _cells(row) -> tuple[str, ...]:
         BY_NAME[row.name].title if row.name in BY_NAME else row.name,
         str(row.count),
         str(row.errors),
-        f"{row.error_rate:.0%}",
+        f"{row.error_rate:.0%}" if row.count else "—",
+        str(row.cancelled),
         seconds(row.median_s),
         seconds(row.p95_s),
+        seconds(row.p99_s),
     )
