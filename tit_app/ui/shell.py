@@ -1,10 +1,11 @@
 """The desktop session from start to quit, in the order docs/architecture.md describes.
 
 start: interface "gui", the GUI's delivery driver attached before anything is tracked (so
-the headless thread never starts here), the SendWorker running. Then the consent
+the headless thread never starts here). Then the consent
 question if it is open (never answered, or asked again because more can leave than the
-user agreed to; never under a policy of "off" or a kill switch), then app_launch and the
-main window. Quit: app_close,
+user agreed to; never under a policy of "off" or a kill switch), then app_launch, the
+main window, and only then the SendWorker's thread, so its loading of the destinations and
+the HTTP stack does not compete with building the window. Quit: app_close,
 cancel running operations, and a telemetry shutdown that spends about a second at most.
 """
 
@@ -41,7 +42,9 @@ class DesktopShell(QObject):
         telemetry.set_interface("gui")
         consent_dialog.register()
         self.service = TelemetryService(self._intervals)
-        self.service.start()  # attaches itself as the driver: no headless thread in the GUI
+        # The driver from now on, so the headless thread never starts here; its thread (which
+        # loads the destinations and the HTTP stack) starts once the window is up.
+        telemetry.attach_driver(self.service)
 
     def ask_consent(self) -> bool | None:
         """The consent dialog, while the question is open and the user's to answer (it may be asking again)."""
@@ -57,6 +60,7 @@ class DesktopShell(QObject):
         self.session.start()  # after the consent question, so a first "yes" counts this launch
         self.window = MainWindow(self.service)
         self.window.show()
+        self.service.start()
         if self._startup_message:
             self.window.show_message(self._startup_message, 0)
         # Everything built so far lives for the whole session: move it out of the cyclic
