@@ -1,4 +1,5 @@
-"""Exiting with nothing to send loads no destination and no HTTP library.
+"""Exiting with nothing to send loads no destination and no HTTP library; exiting after
+bursts (persisted in slices by the driver thread, the rest at exit) loses nothing.
 
 Each case is a real Python process: it tracks, its headless driver thread starts, and it
 exits through the real `atexit` hook. A hook registered before tit_app is imported runs
@@ -69,3 +70,24 @@ def test_exit_during_the_review_wait_stores_the_event_and_loads_nothing_for_send
     assert report["loaded"] == []
     with isolated_telemetry(tmp_path, env=DESTINATION):
         assert [p.event.name for p in telemetry.pending()] == ["app_launch"]
+
+
+BURSTS = """
+import sys, time
+from tit_app import telemetry
+for burst in range(8):
+    for n in range(250):
+        telemetry.track_event("heartbeat", {"uptime_h": float(burst * 250 + n)})
+    time.sleep(0.05)  # the driver thread persists in slices meanwhile
+"""
+
+
+def test_bursts_persisted_in_slices_by_the_driver_and_at_exit_are_all_stored_in_order(tmp_path):
+    agree(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIT_", "OTEL_")) and k != "DO_NOT_TRACK"}
+    env.update(TIT_HOME=str(tmp_path), TIT_POLICY_FILE=str(tmp_path / "policy.toml"), **DESTINATION)
+    done = subprocess.run([sys.executable, "-c", BURSTS], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    with isolated_telemetry(tmp_path, env=DESTINATION):
+        stored = [p.event.params["uptime_h"] for p in reversed(telemetry.pending())]
+    assert stored == [float(n) for n in range(2000)]

@@ -354,21 +354,22 @@ class Engine:
 
     # -- the worker's side -----------------------------------------------------------------
 
-    def persist(self) -> int:
+    def persist(self, slice_size: int = PERSIST_SLICE) -> int:
         """Drain the buffer into the store. Without consent everything buffered is discarded.
 
         One persist at a time (`_persist_lock`): at exit, `shutdown` waits for a persist in
         flight instead of losing the events it had taken. When the store cannot be written,
         the events wait in memory (bounded, the excess counted) and are tried again next time.
-        The work goes in slices of PERSIST_SLICE events with a pause between them, so this
-        thread never holds the GIL long enough to make the caller's thread late
-        (docs/architecture.md, "The life of an event").
+        The work goes in slices of PERSIST_SLICE events (`slice_size`, 0 for all at once, as
+        at exit where no other thread waits) with a pause between them, so this thread never
+        holds the GIL long enough to make the caller's thread late (docs/architecture.md,
+        "The life of an event").
         """
         with self._persist_lock:
             decision = self.decision()  # first: a change it finds applies to everything buffered
             stored, left = 0, len(self._buffer)  # what came in meanwhile waits for the next persist
             while True:
-                raws = self._drain(min(left, PERSIST_SLICE))
+                raws = self._drain(min(left, slice_size or left))
                 left -= len(raws)
                 try:
                     stored += self._persist_drained(raws, decision)
@@ -562,6 +563,7 @@ class Engine:
         if self._closed:  # replaced and closed already (an exit handler of an old engine)
             return
         try:
+            self.persist(slice_size=0)  # everything first, in one go: nobody waits for the GIL now
             levels = self._round_levels(force=False)  # quitting is not a reason to skip the review wait
             exporters = self._targets(levels)
             remaining = deadline - time.monotonic()  # after persisting and loading the destinations
