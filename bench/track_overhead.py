@@ -100,7 +100,7 @@ def main() -> None:
                          ("... and load the API (first track_event)", "; tit_app.telemetry.track_event")):
         ms, heavy = import_time_ms(extra)
         print(f"{label}: {ms:.1f} ms (median of 7 fresh processes); "
-              f"PyQt5 or numpy imported: {'yes' if heavy else 'no'}")
+              f"PyQt5 or numpy imported: {'yes' if heavy else 'no'} (target: <= 50 ms, no)")
     print(f"{'case':<28}{'calls':>9}{'p50 us':>9}{'p99 us':>9}{'max us':>10}")
     for label, consent in (("consent given (recorded)", True), ("consent not given", False)):
         costs = call_costs_us(args.calls, consent)
