@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(PY) bench/ops.py
 	$(PY) bench/scrub.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_responsiveness.py
+	$(PY) bench/startup.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/tit-app --screenshot docs/screenshots

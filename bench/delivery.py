@@ -4,12 +4,18 @@
 
 Measures, with a real Store (SQLite in a temp folder) and the real exporters:
   1. time to deliver N queued events (target <= 0.5 s), per destination kind;
-  2. time to exit: a real app process with events queued for a JSON endpoint exits
+  2. time to exit: a real app process with 500 events queued for a JSON endpoint exits
      (atexit persists and spends at most 0.4 s sending) with a sink that answers after
      200 ms, with the sink down (connection refused) and with a sink that accepts
-     connections but never answers (target <= 0.5 s; docs/architecture.md allows about a second);
-  3. the share of events that arrive after a run with the sink down followed by a
-     restart with the sink up (target 100 %).
+     connections but never answers (target <= 0.5 s, and every event either arrived or
+     is still queued);
+  3. idle exit: a process with nothing to send (the user has not been asked; agreed less
+     than a minute ago, so nothing may leave yet; or all it tracked has been delivered)
+     ends <= 0.15 s after its last line (the whole process's time is shown too);
+  4. the share of events that arrive after a run with the sink down followed by a
+     restart with the sink up (target 100 %);
+  5. the peak memory (RSS) of a Qt-free process that tracks 5,000 events and stores them,
+     or delivers them (target <= 40 MB).
 Only 127.0.0.1 is contacted; every wait is bounded.
 """
 
@@ -19,6 +25,7 @@ import argparse
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,7 +63,8 @@ class SinkServer:
                 pass
 
             def do_GET(self):
-                self._reply(json.dumps({"ids": len(sink.ids), "requests": sink.requests}).encode())
+                self._reply(json.dumps({"ids": len(sink.ids), "requests": sink.requests,
+                                        "id_list": sorted(sink.ids) if self.path == "/ids" else []}).encode())
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -116,6 +124,11 @@ class Sink:
 
         return requests.get(self.url, timeout=5).json()["ids"]
 
+    def arrived_ids(self) -> set[str]:
+        import requests
+
+        return set(requests.get(self.url + "/ids", timeout=5).json()["id_list"])
+
     def stop(self) -> None:
         self.process.stdin.close()
         self.process.wait(timeout=10)
@@ -172,31 +185,107 @@ def deliver(kind: str, count: int, folder: Path) -> tuple[float, int]:
     return elapsed, arrived
 
 
-EXITING_APP = """
-import os, sys, time
+AGREE = """
+import sys
 from tit_app import telemetry
 telemetry.set_enabled(True)
 settings = telemetry.load_config()
-settings.receipt["at"] -= 120  # a user who agreed two minutes ago: the review wait is over
+settings.receipt["at"] -= float(sys.argv[1])  # agreed that many seconds ago: after 60 the review wait is over
 telemetry.save_config(settings)
+"""
+
+EXITING_APP = """
+import sys, time
+from tit_app import telemetry
 for n in range(int(sys.argv[1])):
     telemetry.track_event("sim_ti", {"status": "success", "duration_s": 1.25, "grid_size": 64})
-telemetry.persist()
 print(time.time(), flush=True)
 """
 
+# Everything it tracks is delivered before it ends; its exit has nothing left to send.
+DELIVERED_APP = """
+import sys, time
+from tit_app import telemetry
+telemetry.track_event("app_launch")
+telemetry.flush(5.0)
+print(time.time(), flush=True)
+"""
 
-def exit_time(url: str, count: int, folder: Path) -> float:
-    """A real app process queues `count` events and exits; seconds from its last line to its end."""
+MEMORY_APP = """
+import sys
+from tit_app import telemetry
+for n in range(int(sys.argv[1])):
+    telemetry.track_event("sim_ti", {"status": "success", "duration_s": 1.25, "grid_size": n, "run_id": "r1"})
+if sys.argv[2] == "deliver":
+    telemetry.flush(30.0)
+else:
+    telemetry.persist()
+with open("/proc/self/status") as status:  # VmHWM: this process's peak RSS (ru_maxrss survives exec)
+    print(next(line.split()[1] for line in status if line.startswith("VmHWM")), flush=True)
+"""
+
+
+def app_env(folder: Path, url: str) -> dict:
     env = {**os.environ, "TIT_HOME": str(folder), "TIT_JSON_ENDPOINT": url + "/ingest", "TIT_POLICY_FILE": str(folder / "none")}
     for name in ("DO_NOT_TRACK", "TIT_NO_TELEMETRY", "TIT_TELEMETRY_STRICT", "OTEL_EXPORTER_OTLP_ENDPOINT"):
         env.pop(name, None)
-    app = subprocess.Popen([sys.executable, "-c", EXITING_APP, str(count)], stdout=subprocess.PIPE, text=True, env=env)
+    return env
+
+
+def agree(folder: Path, url: str, seconds_ago: float = 120) -> None:
+    subprocess.run([sys.executable, "-c", AGREE, str(seconds_ago)], env=app_env(folder, url), check=True)
+
+
+def run_app(script: str, url: str, folder: Path, *args: str) -> tuple[float, float, float]:
+    """Run an app process; (its start, its last line's time, its end), all wall-clock seconds."""
+    started = time.time()
+    app = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True,
+                           env=app_env(folder, url))
     last_line_at = float(app.stdout.readline())
     app.wait(timeout=60)
     ended = time.time()
     app.stdout.close()
-    return ended - last_line_at
+    return started, last_line_at, ended
+
+
+def queued_ids(folder: Path) -> set[str]:
+    store = Store(folder / "data" / "events.db")  # TIT_HOME's layout (tit_app.paths)
+    try:
+        return {p.event.event_id for p in store.pending()}
+    finally:
+        store.close()
+
+
+def exit_time(sink_url: str, count: int, folder: Path, arrived=set) -> tuple[float, str]:
+    """A real app process tracks `count` events and exits; seconds from its last line to its end,
+    and where the events are: arrived at the sink, still queued (both, when the answer came too
+    late), or lost. The first_run event of the consent counts too."""
+    agree(folder, sink_url)
+    _, last_line_at, ended = run_app(EXITING_APP, sink_url, folder, str(count))
+    got, queued = arrived(), queued_ids(folder)
+    lost = count + 1 - len(got | queued)
+    return ended - last_line_at, f"{len(got - queued)} sent, {len(queued)} queued, {lost} lost"
+
+
+def idle_exit(sink: "Sink", folder: Path, case: str) -> tuple[float, float]:
+    """Seconds from interpreter start to the end, and from the last line to the end, of a process
+    with nothing to send: not asked yet, agreed just now (the review wait), or all delivered."""
+    if case == "all delivered":
+        agree(folder, sink.url)
+        started, last_line_at, ended = run_app(DELIVERED_APP, sink.url, folder)
+    else:
+        if case == "review wait":
+            agree(folder, sink.url, seconds_ago=0)
+        started, last_line_at, ended = run_app(EXITING_APP, sink.url, folder, "1")
+    return ended - started, ended - last_line_at
+
+
+def peak_rss_mb(sink: "Sink", folder: Path, count: int, step: str) -> float:
+    """Peak RSS of a process that tracks `count` events and then stores them, or delivers them."""
+    agree(folder, sink.url)
+    out = subprocess.run([sys.executable, "-c", MEMORY_APP, str(count), step], env=app_env(folder, sink.url),
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout) / 1024
 
 
 def restart_share(count: int, folder: Path) -> float:
@@ -220,6 +309,7 @@ def restart_share(count: int, folder: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--exit-events", type=int, default=500)
     parser.add_argument("--serve", nargs=2, metavar=("LATENCY", "ANSWER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -233,16 +323,30 @@ def main() -> int:
         for kind in ("otlp", "json", "ga4"):
             seconds, got = deliver(kind, args.events, folder)
             rows.append((f"deliver {args.events:,} queued events ({kind})", f"{seconds:.3f} s ({got:,} arrived)", "<= 0.5 s"))
+        n = args.exit_events
         slow = Sink(latency=0.2)
-        rows.append(("exit with events queued, sink answers in 200 ms",
-                     f"{exit_time(slow.url, args.events, folder / 'slow'):.3f} s", "<= 0.5 s"))
+        seconds, where = exit_time(slow.url, n, folder / "slow", slow.arrived_ids)
+        rows.append((f"exit with {n} events pending, sink answers in 200 ms", f"{seconds:.3f} s ({where})",
+                     "<= 0.5 s, 0 lost"))
         slow.stop()
-        rows.append(("exit with events queued, sink down (refused)",
-                     f"{exit_time(down_url(), args.events, folder / 'down'):.3f} s", "<= 0.5 s"))
+        seconds, where = exit_time(down_url(), n, folder / "down")
+        rows.append((f"exit with {n} events pending, sink down (refused)", f"{seconds:.3f} s ({where})",
+                     "<= 0.5 s, 0 lost"))
         hanging = Sink(answer=False)
-        rows.append(("exit with events queued, sink hangs",
-                     f"{exit_time(hanging.url, args.events, folder / 'hang'):.3f} s", "<= 0.5 s"))
+        seconds, where = exit_time(hanging.url, n, folder / "hang", hanging.arrived_ids)
+        rows.append((f"exit with {n} events pending, sink hangs", f"{seconds:.3f} s ({where})", "<= 0.5 s, 0 lost"))
         hanging.stop()
+        sink = Sink()
+        for case in ("not asked yet", "review wait", "all delivered"):
+            runs = [idle_exit(sink, folder / f"idle-{case}-{n}", case) for n in range(5)]
+            total = statistics.median(r[0] for r in runs)
+            tail = statistics.median(r[1] for r in runs)
+            rows.append((f"idle exit ({case}), median of 5", f"{tail:.3f} s (whole process {total:.3f} s)",
+                         "<= 0.15 s"))
+        for step in ("store", "deliver"):
+            mb = peak_rss_mb(sink, folder / f"memory-{step}", args.events, step)
+            rows.append((f"peak RSS, core only, {args.events:,} events tracked, {step}", f"{mb:.1f} MB", "<= 40 MB"))
+        sink.stop()
         share = restart_share(args.events, folder / "restart")
         rows.append(("arrived after a run offline, then a restart online", f"{share:.1%}", "100 %"))
     width = max(len(r[0]) for r in rows)

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 HEALTH_INTERVAL_S = 6 * 3600
 HANDOVER_WAIT_S = 1.0  # how long a blocking track waits for the driver to store its event
 RECHECK_WHILE_OFF_S = 1.0  # how often a caller's track_event looks whether another process turned it on
+PERSIST_SLICE = 50  # events scrubbed, enriched and stored in one go: about a millisecond of work
+SLICE_PAUSE_S = 0.0002  # between slices: a sleep lets a waiting thread take the GIL at once
 
 
 class Engine:
@@ -352,22 +354,32 @@ class Engine:
 
     # -- the worker's side -----------------------------------------------------------------
 
-    def persist(self) -> int:
+    def persist(self, slice_size: int = PERSIST_SLICE) -> int:
         """Drain the buffer into the store. Without consent everything buffered is discarded.
 
         One persist at a time (`_persist_lock`): at exit, `shutdown` waits for a persist in
         flight instead of losing the events it had taken. When the store cannot be written,
         the events wait in memory (bounded, the excess counted) and are tried again next time.
+        The work goes in slices of PERSIST_SLICE events (`slice_size`, 0 for all at once, as
+        at exit where no other thread waits) with a pause between them, so this thread never
+        holds the GIL long enough to make the caller's thread late (docs/architecture.md,
+        "The life of an event").
         """
         with self._persist_lock:
             decision = self.decision()  # first: a change it finds applies to everything buffered
-            raws = self._drain()
-            try:
-                return self._persist_drained(raws, decision)
-            finally:
-                for raw in raws:
-                    if raw.handled is not None:
-                        raw.handled.set()  # stored, kept in memory, or discarded: its caller may go on
+            stored, left = 0, len(self._buffer)  # what came in meanwhile waits for the next persist
+            while True:
+                raws = self._drain(min(left, slice_size or left))
+                left -= len(raws)
+                try:
+                    stored += self._persist_drained(raws, decision)
+                finally:
+                    for raw in raws:
+                        if raw.handled is not None:
+                            raw.handled.set()  # stored, kept in memory, or discarded: its caller may go on
+                if left <= 0 or not raws or self._unwritten:  # done, or the store refuses: the rest waits
+                    return stored
+                time.sleep(SLICE_PAUSE_S)
 
     def _persist_drained(self, raws: list[RawEvent], decision: consent.Decision) -> int:
         self._settle()
@@ -411,13 +423,15 @@ class Engine:
             if raw.handled is not None:
                 raw.handled.set()
 
-    def _drain(self) -> list[RawEvent]:
+    def _drain(self, limit: int | None = None) -> list[RawEvent]:
         items = []
+        take = self._buffer.popleft
         try:
-            while True:
-                items.append(self._buffer.popleft())
-        except IndexError:
-            return items
+            for _ in range(len(self._buffer) if limit is None else limit):
+                items.append(take())
+        except IndexError:  # another thread drained it meanwhile (a purge)
+            pass
+        return items
 
     def _take_unbuffered(self) -> Counter:
         taken, self._unbuffered = self._unbuffered, Counter()
@@ -439,6 +453,10 @@ class Engine:
         if hold.reason == "preview" or (hold.reason == "review" and not force):
             return frozenset({DELETION})
         return frozenset({DELETION, "errors"} | ({"usage"} if decision.level == "usage" else set()))
+
+    def may_send_soon(self) -> bool:
+        """Sharing is on and nothing holds events back (no preview, no review wait)."""
+        return self.decision().enabled and not self.consent.hold().reason
 
     def _targets(self, levels: frozenset[str]) -> list:
         if not self._opened_store() or self.store.pending_count(levels) == 0:
@@ -531,17 +549,24 @@ class Engine:
                 log.exception("telemetry listener failed")
 
     def shutdown(self, budget_s: float = 0.5) -> None:
-        """Persist everything, spend at most `budget_s` in all sending, stop the driver."""
+        """Persist everything, then spend what is left of `budget_s` sending; stop the driver.
+
+        The driver's thread is told to stop, not waited for: a persist in flight is waited
+        for by `persist` itself (its lock), and a send in flight keeps its batch leased, so
+        it is sent again later if its answer never comes. With nothing pending, no
+        destination is loaded and no HTTP library imported.
+        """
         deadline = time.monotonic() + budget_s
         driver, self.driver = self.driver, None
         if driver is not None:
-            driver.stop(timeout=min(0.3, budget_s))
+            driver.stop(timeout=0.0)
         if self._closed:  # replaced and closed already (an exit handler of an old engine)
             return
         try:
+            self.persist(slice_size=0)  # everything first, in one go: nobody waits for the GIL now
             levels = self._round_levels(force=False)  # quitting is not a reason to skip the review wait
             exporters = self._targets(levels)
-            remaining = deadline - time.monotonic()  # after loading the destinations, which takes time too
+            remaining = deadline - time.monotonic()  # after persisting and loading the destinations
             if exporters and remaining > 0.05:
                 self.flush(timeout=remaining, force=False)
         except Exception:

@@ -1,10 +1,12 @@
 """The headless driver: one daemon thread persisting and sending (docs/architecture.md, "The life of an event") outside the GUI.
 
 It persists the buffer every 250 ms (at once when a burst fills a quarter of it) and sends
-every 30 s. At interpreter exit it stops, persists what is left (waiting for a persist in
-flight, so no event taken from the buffer is lost) and spends at most EXIT_BUDGET_S
-sending; whatever is not sent by then waits in the store for the next run. A problem that
-repeats every cycle is logged once.
+every 30 s. The destinations and the HTTP stack are loaded once something has been queued
+while sharing is on, so a process with nothing to send never loads them. At interpreter
+exit it stops (without waiting for the thread), persists what is left (waiting for a
+persist in flight, so no event taken from the buffer is lost) and spends what remains of
+EXIT_BUDGET_S sending; whatever is not sent by then waits in the store for the next run.
+A problem that repeats every cycle is logged once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import threading
 import time
 
+from . import transport
 from .problems import ProblemLog
 
 log = logging.getLogger(__name__)
@@ -21,7 +24,7 @@ log = logging.getLogger(__name__)
 PERSIST_EVERY_S = 0.25
 SEND_EVERY_S = 30.0
 FIRST_SEND_AFTER_S = 10.0
-EXIT_BUDGET_S = 0.4  # sending budget; with teardown, exit stays under the 0.5 s target
+EXIT_BUDGET_S = 0.4  # persisting and sending; with teardown, exit stays under the 0.5 s target
 
 
 class BackgroundDriver:
@@ -30,6 +33,7 @@ class BackgroundDriver:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._problems = ProblemLog(log)
+        self._prepared = False
         self._thread = threading.Thread(target=self._run, name="tit-telemetry", daemon=True)
 
     def start(self) -> "BackgroundDriver":
@@ -38,14 +42,14 @@ class BackgroundDriver:
 
     def _run(self) -> None:
         next_send = time.monotonic() + FIRST_SEND_AFTER_S
-        self._prepare()
         while not self._stop.is_set():
             self._wake.wait(PERSIST_EVERY_S)
             self._wake.clear()
             if self._stop.is_set():
                 return  # shutdown persists what is left, under the same lock
             try:
-                self.engine.persist()
+                if self.engine.persist() and not self._prepared:
+                    self._prepare()
                 if time.monotonic() >= next_send:
                     next_send = time.monotonic() + SEND_EVERY_S
                     self.engine.send()
@@ -58,10 +62,14 @@ class BackgroundDriver:
         self._wake.set()
 
     def _prepare(self) -> None:
-        """Load the destinations (and the HTTP stack) now, so exiting soon after does not pay for it."""
+        """Something is queued: load the destinations and the HTTP stack now, so exiting does not pay
+        for them. Not while nothing may leave (preview, the review wait): the next persist looks again."""
         try:
-            if self.engine.decision().enabled:
-                self.engine.exporters()
+            if not self.engine.may_send_soon():
+                return
+            self._prepared = True
+            if self.engine.exporters():
+                transport.load_http_stack()
         except Exception:
             log.exception("telemetry destinations could not be prepared")
 

@@ -169,6 +169,11 @@ def user_agent() -> str:
     return f"tit-app/{__version__}"
 
 
+def load_http_stack() -> None:
+    """Import requests ahead of the first send (a driver does so once something is queued)."""
+    import requests  # noqa: F401
+
+
 def new_session(url: str, verify: str | None = None) -> Any:
     """A keep-alive session for one destination. `verify` may name a CA bundle, never disable checks."""
     import requests

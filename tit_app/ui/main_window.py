@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PyQt5.QtCore import QSize, Qt
 from PyQt5.QtGui import QKeySequence
 from PyQt5.QtWidgets import (
@@ -19,11 +21,12 @@ from PyQt5.QtWidgets import (
 
 from tit_app import __version__
 from tit_app.ui import assets, window_state
-from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.operations import OPERATIONS
 from tit_app.ui.operations.panel import OperationPanel
-from tit_app.ui.settings_dialog import SettingsDialog
 from tit_app.ui.status_item import TelemetryStatusItem
+
+if TYPE_CHECKING:
+    from tit_app.ui.settings_dialog import SettingsDialog
 
 DEFAULT_SIZE = (1360, 840)
 ABOUT = (
@@ -40,14 +43,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("tit_app")
         self.setWindowIcon(assets.app_icon())
         self.service = service
-        self.panels = [OperationPanel(spec) for spec in OPERATIONS]
+        self._built: dict[int, OperationPanel] = {}  # pages are built when first shown: start-up builds one
         self.operations = self._build_sidebar()
         self.stack = QStackedWidget()
-        for panel in self.panels:
-            self.stack.addWidget(panel)
-            panel.run_ended.connect(self.show_message)
-            panel.simulation_requested.connect(self.open_simulation)
-        self.operations.currentRowChanged.connect(self.stack.setCurrentIndex)
+        for _ in OPERATIONS:
+            self.stack.addWidget(QWidget())  # a placeholder until the page is first needed
+        self.operations.currentRowChanged.connect(self._show_page)
         self.operations.setCurrentRow(0)
         self._build_central()
         self.status_item = TelemetryStatusItem(service)
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.QuitRole)
         self.privacy_action = self._action("&Privacy…", "privacy", "Ctrl+,", self.open_privacy)
         self.privacy_action.setMenuRole(QAction.PreferencesRole)
-        self.catalog_action = self._action("&What we collect…", "catalog", None, lambda: show_catalog(self))
+        self.catalog_action = self._action("&What we collect…", "catalog", None, self.show_catalog)
         self.about_action = self._action("&About tit_app", None, None, self.show_about)
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -121,11 +122,33 @@ class MainWindow(QMainWindow):
 
     # -- behaviour -----------------------------------------------------------------------
 
+    def _show_page(self, row: int) -> None:
+        self.page(row)
+        self.stack.setCurrentIndex(row)
+
+    def page(self, row: int) -> OperationPanel:
+        """The operation page in `row`, built (in place of its placeholder) on first use."""
+        panel = self._built.get(row)
+        if panel is None:
+            panel = self._built[row] = OperationPanel(OPERATIONS[row])
+            panel.run_ended.connect(self.show_message)
+            panel.simulation_requested.connect(self.open_simulation)
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, panel)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return panel
+
+    @property
+    def panels(self) -> list[OperationPanel]:
+        """Every operation page, building those not shown yet."""
+        return [self.page(row) for row in range(len(OPERATIONS))]
+
     def current_panel(self) -> OperationPanel:
-        return self.panels[self.stack.currentIndex()]
+        return self.page(self.stack.currentIndex())
 
     def panel(self, name: str) -> OperationPanel:
-        return next(p for p in self.panels if p.spec.name == name)
+        return self.page(next(row for row, spec in enumerate(OPERATIONS) if spec.name == name))
 
     def cancel_current(self) -> None:
         self.current_panel().cancel()  # does nothing unless it is running
@@ -138,12 +161,19 @@ class MainWindow(QMainWindow):
 
     def open_privacy(self) -> SettingsDialog:
         if self.settings_dialog is None:
+            from tit_app.ui.settings_dialog import SettingsDialog  # loaded when first opened, not at start-up
+
             self.settings_dialog = SettingsDialog(self.service, self)
             controls = self.settings_dialog.privacy_page.controls
             controls.choice_saved.connect(lambda *_: self.status_item.refresh())
             controls.preview_saved.connect(lambda *_: self.status_item.refresh())
         self.settings_dialog.show_privacy()
         return self.settings_dialog
+
+    def show_catalog(self) -> None:
+        from tit_app.ui.privacy.catalog_view import show_catalog  # loaded when first opened
+
+        show_catalog(self)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About tit_app", ABOUT)
@@ -152,7 +182,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def running_panels(self) -> list[OperationPanel]:
-        return [p for p in self.panels if p.is_running()]
+        return [p for p in self._built.values() if p.is_running()]
 
     def closeEvent(self, event) -> None:
         window_state.save(self)
