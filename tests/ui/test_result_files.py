@@ -84,7 +84,7 @@ def test_tiles_and_ranking_name_the_same_numbers_alike(telemetry_env, qtbot):
         assert value == reading.text and tooltip.startswith(reading.figure.definition)
     assert "Slice" in shown
     headers = [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
-    assert headers[2:] == ["Target mean (3-D) (V/m)", "Focality (3-D)"]
+    assert headers[2:] == ["Target mean (3-D)\nV/m", "Focality (3-D)"]
     assert [model.headerData(c, Qt.Horizontal, Qt.ToolTipRole) for c in (2, 3)] == [
         figures.TARGET_MEAN_3D.definition, figures.FOCALITY_3D.definition]
     # The mapped montage's row holds the numbers its tiles show under the same names.

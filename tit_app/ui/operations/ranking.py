@@ -27,7 +27,8 @@ def merged_ranking(result) -> list:
 
 
 def _header(figure) -> str:
-    return f"{figure.name} ({figure.unit})" if figure.unit else figure.name
+    """The figure's name, its unit on a second line (so the column need not be wide)."""
+    return f"{figure.name}\n{figure.unit}" if figure.unit else figure.name
 
 
 # The two pairs, then one column per score a ranked montage carries, named as everywhere else.
