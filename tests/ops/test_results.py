@@ -1,6 +1,7 @@
 """Saving results (PNG, NPZ, JSON, CSV), reopening them, and one name per number."""
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -152,3 +153,22 @@ def test_every_figure_is_defined_in_the_docs():
 
     docs = (Path(__file__).parents[2] / "docs" / "ops.md").read_text(encoding="utf-8")
     assert figures.markdown_table() in docs
+
+
+def test_arrays_a_simulation_adds_later_are_saved_too(tmp_path):
+    """A new field (say a radial envelope, or one carrier field per pair) needs no change to the writer."""
+    base = sim_ti(SimTIParams(slice=SMALL))
+    extended_type = dataclasses.make_dataclass(
+        "SimResultWithMore", [("radial_envelope", np.ndarray), ("carrier_fields", tuple),
+                              ("optional_map", object, dataclasses.field(default=None))],
+        bases=(type(base),), frozen=True)
+    carriers = (np.ones((24, 24, 3)), np.zeros((24, 24, 3)))
+    extended = extended_type(**{f.name: getattr(base, f.name) for f in dataclasses.fields(base)},
+                             radial_envelope=base.envelope / 2, carrier_fields=carriers)
+    save(extended, tmp_path / "more", formats=("npz", "json"))
+    data = load(tmp_path / "more")
+    np.testing.assert_array_equal(data["radial_envelope"], base.envelope / 2)
+    np.testing.assert_array_equal(data["carrier_fields"], np.stack(carriers))
+    assert "optional_map" not in data                                  # None is left out
+    sidecar = json.loads((tmp_path / "more.json").read_text(encoding="utf-8"))
+    assert "radial_envelope" in sidecar["arrays"]

@@ -94,6 +94,7 @@ def test_tiles_and_ranking_name_the_same_numbers_alike(telemetry_env, qtbot):
         row_value = model.index(mapped, column).data(Qt.UserRole + 1)
         assert figure.text(row_value) == shown[figure.name][0]
     assert view.metrics.montage.toolTip() and view.metrics.montage_caption.toolTip()
+    assert "99th percentile" in view.heatmap.toolTip()
     assert view.ranking.note.toolTip()
 
 

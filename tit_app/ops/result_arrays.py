@@ -64,13 +64,23 @@ def _field_arrays(obj, keys: dict[str, str], skip) -> dict[str, np.ndarray]:
     arrays = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
-        if f.name in skip or isinstance(value, SimResult):
+        if f.name in skip or value is None or isinstance(value, SimResult):
             continue
         if is_ranking(value):
             arrays.update(_ranking_arrays(f.name, value))
+        elif isinstance(value, dict):  # e.g. one array per pair: name_<key>
+            arrays.update({f"{f.name}_{key}": _plain_array(item) for key, item in value.items()})
         else:
-            arrays[keys.get(f.name, f.name)] = np.asarray(value)
+            arrays[keys.get(f.name, f.name)] = _plain_array(value)
     return arrays
+
+
+def _plain_array(value) -> np.ndarray:
+    """Numbers or text only: an NPZ that loads without pickles."""
+    array = np.asarray(value)
+    if array.dtype == object:
+        raise TypeError(f"cannot save a {type(value).__name__} as plain numbers or text")
+    return array
 
 
 def result_arrays(result) -> dict[str, np.ndarray]:

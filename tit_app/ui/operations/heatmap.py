@@ -12,7 +12,14 @@ from PyQt5.QtCore import QPointF, QRectF, Qt
 from PyQt5.QtGui import QColor, QFont, QLinearGradient, QPainter, QPainterPath, QPen, QPixmap
 from PyQt5.QtWidgets import QSizePolicy, QWidget
 
-from tit_app.ops.map_style import ORIENTATION, colour_table, near_slice, pair_colour
+from tit_app.ops.map_style import (
+    CLIP_PERCENTILE,
+    NEAR_SLICE_FRACTION,
+    ORIENTATION,
+    colour_table,
+    near_slice,
+    pair_colour,
+)
 from tit_app.ui.operations.map_picture import MapPicture
 
 BAR_WIDTH, BAR_GAP = 14, 34
@@ -44,6 +51,11 @@ class HeatmapView(QWidget):
         self._scaled = None
         if picture is not None:
             self.setAccessibleDescription(f"{picture.sim.grid.plane} slice, colour scale 0 to {picture.vmax:.3g} V/m")
+            near_mm = NEAR_SLICE_FRACTION * picture.sim.grid.half_width_mm
+            self.setToolTip(f"TI envelope amplitude. Colours run from 0 to {picture.vmax:.3g} V/m, the "
+                            f"{CLIP_PERCENTILE:g}th percentile of the head's values; higher values take the top "
+                            f"colour. Filled disc: anode; ring: cathode. Faded: more than {near_mm:.0f} mm from "
+                            "the slice, projected onto it. Dashed circle: the target ball.")
         self.update()
 
     def display_side(self) -> int:
