@@ -1,4 +1,4 @@
-"""File → Save result and File → Open result, and the result labels' names and tooltips (real widgets, real files)."""
+"""File → Save result and File → Open result, and the names and tooltips of the result labels (real widgets)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ import numpy as np
 from tit_app.ops import map_style
 from tit_app.ops.grid import PLANE_AXES
 from tit_app.ops.readout import readings, slice_misses_target
-from tit_app.ops.results import simulation_of
+from tit_app.ops.results import pair_roles, simulation_of
 
 DPI = 150
 SIZE_IN = (10.0, 6.6)
@@ -112,10 +112,7 @@ def _legend(fig, sim) -> None:
     from matplotlib.lines import Line2D
 
     handles, labels = [], []
-    pairs: dict[int, dict[str, str]] = {}
-    for electrode in sim.electrodes:
-        pairs.setdefault(electrode.pair, {})[electrode.role] = electrode.label
-    for number, roles in sorted(pairs.items()):
+    for number, roles in pair_roles(sim.electrodes).items():
         colour = _rgb(map_style.pair_colour(number))
         handles.append(Line2D([], [], marker="o", linestyle="none", markersize=9, markerfacecolor=colour,
                               markeredgecolor="black"))

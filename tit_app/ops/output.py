@@ -24,7 +24,8 @@ import numpy as np
 
 from tit_app.ops.figure import write_figure
 from tit_app.ops.ranking_csv import ranking_csv
-from tit_app.ops.result_arrays import rankings, result_arrays, result_from_arrays
+from tit_app.ops.result_arrays import result_arrays, result_from_arrays
+from tit_app.ops.results import rankings
 from tit_app.ops.sidecar import FORMAT, sidecar_text
 
 SUFFIXES = (".png", ".npz", ".json", ".csv")

@@ -12,7 +12,7 @@ import io
 
 from tit_app.ops import figures
 from tit_app.ops.readout import ranking_figure, score_attributes
-from tit_app.ops.result_arrays import rankings
+from tit_app.ops.results import rankings
 
 ELECTRODE_COLUMNS = ("pair1_anode", "pair1_cathode", "pair2_anode", "pair2_cathode")
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from tit_app.ops import figures
 from tit_app.ops.figures import Figure
-from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, simulation_of
+from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, pair_roles, rankings, simulation_of
 
 MISSES_TARGET = "the slice misses the target ball"
 
@@ -76,18 +76,8 @@ def montage_scores(montage) -> list[Reading]:
 
 def mapped_montage(result: ExSearchResult):
     """The ranked montage whose map the result carries (None if no list has it)."""
-    placed = simulation_of(result).electrodes
-    pairs = {e.pair: {} for e in placed}
-    for e in placed:
-        pairs[e.pair][e.role] = e.label
-    key = tuple((p["anode"], p["cathode"]) for _, p in sorted(pairs.items()))
-    for field in dataclasses.fields(result):
-        ranking = getattr(result, field.name)
-        if isinstance(ranking, tuple):
-            for montage in ranking:
-                if isinstance(montage, RankedMontage) and (montage.pair1, montage.pair2) == key:
-                    return montage
-    return None
+    key = tuple((p.get("anode"), p.get("cathode")) for p in pair_roles(simulation_of(result).electrodes).values())
+    return next((m for ranking in rankings(result).values() for m in ranking if (m.pair1, m.pair2) == key), None)
 
 
 def readings(result) -> list[Reading]:

@@ -17,7 +17,14 @@ import numpy as np
 from tit_app.ops import figures
 from tit_app.ops.grid import slice_grid
 from tit_app.ops.readout import score_attributes, values_by_key
-from tit_app.ops.results import ExSearchResult, FlexResult, PlacedElectrode, RankedMontage, SimResult
+from tit_app.ops.results import (
+    ExSearchResult,
+    FlexResult,
+    PlacedElectrode,
+    RankedMontage,
+    SimResult,
+    is_ranking,
+)
 
 RESULT_TYPES = {"sim_ti": SimResult, "sim_mti": SimResult, "flex_search": FlexResult,
                 "ex_search": ExSearchResult}
@@ -27,16 +34,6 @@ SIM_KEYS = {"envelope": "envelope_v_per_m", "target_value": figures.TARGET_CENTR
 SEARCH_KEYS = {"target_value": figures.TARGET_MEAN_3D.key, "focality": figures.FOCALITY_3D.key,
                "combinations": figures.MONTAGES_SCORED.key, "evaluations": figures.EVALUATIONS.key}
 _SIM_SPECIAL = {"kind", "grid", "electrodes"}
-
-
-def is_ranking(value) -> bool:
-    return isinstance(value, tuple) and bool(value) and all(isinstance(m, RankedMontage) for m in value)
-
-
-def rankings(result) -> dict[str, tuple[RankedMontage, ...]]:
-    """Every ranking list a result carries, by field name (``top_by_focality``, ...)."""
-    return {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
-            if is_ranking(getattr(result, f.name))}
 
 
 def _grid_arrays(sim: SimResult) -> dict[str, np.ndarray]:

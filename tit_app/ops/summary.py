@@ -9,8 +9,7 @@ from __future__ import annotations
 from tit_app.ops import figures
 from tit_app.ops.map_style import slice_title
 from tit_app.ops.readout import ranking_figure, readings, score_attributes
-from tit_app.ops.result_arrays import rankings
-from tit_app.ops.results import FlexResult, simulation_of
+from tit_app.ops.results import FlexResult, pair_roles, rankings, simulation_of
 
 NAME_WIDTH = max(len(f.name) for f in figures.ALL) + 2
 
@@ -20,11 +19,8 @@ def _xyz(point) -> str:
 
 
 def _montage_text(electrodes) -> str:
-    pairs = {}
-    for e in electrodes:
-        pairs.setdefault(e.pair, {})[e.role] = e.label
     return "  ".join(f"pair {n}: {p.get('anode')}->{p.get('cathode')}"
-                     for n, p in sorted(pairs.items()))
+                     for n, p in pair_roles(electrodes).items())
 
 
 def _ranking_lines(name: str, ranking) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from PyQt5.QtWidgets import QFileDialog, QMessageBox
 
 from tit_app.ops.output import output_base, read_result, save
-from tit_app.ops.result_arrays import rankings
+from tit_app.ops.results import rankings
 from tit_app.ui.operations.map_picture import shown
 
 ALL_FILES = "All result files (*.png *.npz *.json *.csv)"

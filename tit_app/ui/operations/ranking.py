@@ -7,7 +7,7 @@ from PyQt5.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidg
 
 from tit_app.ops import figures
 from tit_app.ops.readout import score_attributes
-from tit_app.ops.result_arrays import rankings
+from tit_app.ops.results import rankings
 from tit_app.ui.table_model import RowsTableModel
 from tit_app.ui.widgets import hint_label, make_button, make_table
 

@@ -8,21 +8,18 @@ from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from tit_app.ops.map_style import AXIS_OF_PLANE, pair_colour
-from tit_app.ops.results import ExSearchResult, FlexResult, simulation_of
+from tit_app.ops.results import ExSearchResult, FlexResult, pair_roles, simulation_of
 from tit_app.ui.operations.heatmap import HeatmapView
 from tit_app.ui.operations.map_picture import ShownResult
 from tit_app.ui.operations.ranking import RankingView
 
 
 def montage_html(sim) -> str:
-    pairs: dict[int, dict[str, str]] = {}
-    for electrode in sim.electrodes:
-        pairs.setdefault(electrode.pair, {})[electrode.role] = electrode.label.lstrip("~")
     parts = []
-    for number, roles in sorted(pairs.items()):
+    for number, roles in pair_roles(sim.electrodes).items():
+        anode, cathode = (roles.get(role, "?").lstrip("~") for role in ("anode", "cathode"))
         colour = "#%02x%02x%02x" % pair_colour(number)
-        parts.append(f"<span style='color:{colour}'>●</span>&nbsp;{escape(roles.get('anode', '?'))}&nbsp;→&nbsp;"
-                     f"{escape(roles.get('cathode', '?'))}")
+        parts.append(f"<span style='color:{colour}'>●</span>&nbsp;{escape(anode)}&nbsp;→&nbsp;{escape(cathode)}")
     return "&nbsp;&nbsp; ".join(parts)
 
 
