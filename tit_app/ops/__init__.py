@@ -56,7 +56,6 @@ from tit_app.ops.grid import PLANES
 from tit_app.ops.options import build_params
 from tit_app.ops.params import Head, Pair, ParamError, Sampling, SimMTIParams, SimTIParams, SliceSpec, Target
 from tit_app.ops.progress import Cancelled, CancelToken
-from tit_app.ops import figures
 from tit_app.ops.output import load, read_result, save
 from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, SimResult
 from tit_app.ops.search_params import ExSearchParams, FlexSearchParams

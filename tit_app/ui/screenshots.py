@@ -133,8 +133,7 @@ def _operations(window, out: Path) -> None:
     """Each operation in the window, and the figure `tit-app run … --out` writes for the same run (docs/ops.md)."""
     for panel in window.panels:
         window.operations.setCurrentRow(window.panels.index(panel))
-        if panel.results.shown is None:
-            _run(panel)
+        _run(panel)
         name = panel.spec.cli_name
         save(window, out / f"op-{name}-gui.png")
         shown = panel.results.shown
