@@ -172,3 +172,13 @@ def test_opening_a_file_that_is_no_result_warns_and_changes_nothing(telemetry_en
     assert not window.result_files.open(tmp_path / "junk.npz")
     assert warnings == ["Open result"]
     assert window.current_panel().results.shown is None
+
+
+def test_a_file_that_cannot_be_written_is_reported(telemetry_env, qtbot, tmp_path):
+    telemetry_env(consent=False)
+    window = make_window(qtbot)
+    run_panel(qtbot, window, "sim_ti", size=16)
+    warnings = answer_dialog(QMessageBox, lambda box: box.button(QMessageBox.Ok).click())
+    assert window.result_files.save(tmp_path / "no" / "such" / "folder", ("png", "npz")) == []
+    assert warnings == ["Save result"]
+    assert QApplication.overrideCursor() is None   # the wait cursor is gone

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt5.QtWidgets import QFileDialog, QMessageBox
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from tit_app.ops.output import output_base, read_result, save
 from tit_app.ops.results import rankings
@@ -53,11 +54,18 @@ class ResultFiles:
         view = self._current_view()
         if view is None:
             return []
+        # The first figure of a session loads matplotlib (about a second): say that we are busy.
+        QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             written = save(view.result, path, view.shown.params, formats)
         except OSError as error:
-            QMessageBox.warning(self.window, "Save result",
-                                f"Could not write {Path(path).name}: {error.strerror or error}")
+            problem = f"Could not write {Path(path).name}: {error.strerror or error}"
+        else:
+            problem = None
+        finally:
+            QApplication.restoreOverrideCursor()
+        if problem is not None:
+            QMessageBox.warning(self.window, "Save result", problem)
             return []
         self.folder = Path(path).parent
         self.window.show_message("Saved " + ", ".join(p.name for p in written))
