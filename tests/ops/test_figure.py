@@ -1,6 +1,8 @@
 """The saved figure: a real PNG with what a reader needs (scale, clip, orientation, names, legend)."""
 
-import io
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -92,9 +94,17 @@ def test_written_png_decodes_and_shows_the_anode_in_its_pair_colour(tmp_path, co
     assert tuple(pixels[round(height - row), round(column)]) == (255, 85, 85)   # a filled red disc
 
 
-def test_figure_needs_no_display(tmp_path, coronal, monkeypatch):
-    monkeypatch.delenv("DISPLAY", raising=False)
-    monkeypatch.setenv("MPLBACKEND", "qtagg")   # even a GUI backend asked for is not used
-    buffer = io.BytesIO()
-    result_figure(coronal).savefig(buffer, format="png")
-    assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_figure_needs_no_display_and_loads_no_gui_toolkit(tmp_path):
+    """Even with a GUI backend asked for and no display, the CLI's figure is drawn by Agg alone."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(MPLBACKEND="qtagg", MPLCONFIGDIR=str(tmp_path / "mpl"))
+    script = (
+        "import sys\n"
+        "from tit_app.ops import SimTIParams, SliceSpec, sim_ti\n"
+        "from tit_app.ops.figure import write_figure\n"
+        "write_figure(sim_ti(SimTIParams(slice=SliceSpec(size=16))), sys.argv[1])\n"
+        "print(sorted(m for m in sys.modules if m == 'matplotlib.pyplot' or m.split('.')[0] in ('PyQt5', 'tkinter')))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "x.png")], env=env, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "x.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
