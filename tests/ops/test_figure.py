@@ -97,13 +97,14 @@ def test_written_png_decodes_and_shows_the_anode_in_its_pair_colour(tmp_path, co
 def test_figure_needs_no_display_and_loads_no_gui_toolkit(tmp_path):
     """Even with a GUI backend asked for and no display, the CLI's figure is drawn by Agg alone."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.update(MPLBACKEND="qtagg", MPLCONFIGDIR=str(tmp_path / "mpl"))
+    env["MPLBACKEND"] = "qtagg"
     script = (
         "import sys\n"
         "from tit_app.ops import SimTIParams, SliceSpec, sim_ti\n"
         "from tit_app.ops.figure import write_figure\n"
         "write_figure(sim_ti(SimTIParams(slice=SliceSpec(size=16))), sys.argv[1])\n"
-        "print(sorted(m for m in sys.modules if m == 'matplotlib.pyplot' or m.split('.')[0] in ('PyQt5', 'tkinter')))\n")
+        "gui = ('PyQt5', 'tkinter', 'matplotlib.pyplot')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(gui)))\n")
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "x.png")], env=env, capture_output=True,
                           text=True, timeout=120, check=True)
     assert done.stdout.strip() == "[]"
