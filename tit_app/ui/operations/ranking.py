@@ -76,7 +76,10 @@ class RankingView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = make_table(self.proxy, "Best montages")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
+        columns = self.table.horizontalHeader()
+        columns.setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
+        for column in MontageRankingModel.NUMERIC_COLUMNS:  # the scores' full names always show
+            columns.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(self.table.SingleSelection)
         self.table.sortByColumn(MontageRankingModel.FOCALITY_COLUMN, Qt.DescendingOrder)
