@@ -3,8 +3,9 @@ without the window.
 
 Every option has a default, so ``tit-app run sim-ti --out result`` works as
 is and writes result.png (the figure), result.npz (the numbers), result.json
-(every parameter and the model) and, for ex-search, result.csv (the ranking). Progress goes to stderr (a bar on a
-terminal, a few plain lines otherwise), the summary to stdout. Exit codes:
+(every parameter and the model) and, for ex-search, result.csv (the ranking).
+Progress goes to stderr (a bar on a terminal, a few plain lines otherwise),
+the summary to stdout. Exit codes:
 0 done, 1 the output could not be written, 2 bad parameters, 130 cancelled
 with Ctrl-C.
 """
