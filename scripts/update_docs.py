@@ -1,4 +1,5 @@
-"""`make docs`: regenerate docs/telemetry.md and the README's consent notice from the catalog.
+"""`make docs`: regenerate docs/telemetry.md and the README's consent notice from the catalog,
+and the table of result figures in docs/ops.md from tit_app/ops/figures.py.
 
 Both are rendered in a throwaway telemetry home, so the developer's own destinations and
 policy never leak into the published text.
@@ -13,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKERS = re.compile(r"(<!-- notice:start[^\n]*-->\n).*?(<!-- notice:end -->)", re.DOTALL)
+FIGURE_MARKERS = re.compile(r"(<!-- figures:start -->\n).*?(\n<!-- figures:end -->)", re.DOTALL)
 
 
 def readme_with_notice(readme: str, notice: str) -> str:
@@ -22,8 +24,15 @@ def readme_with_notice(readme: str, notice: str) -> str:
     return MARKERS.sub(lambda m: m.group(1) + demoted + m.group(2), readme)
 
 
+def ops_with_figures(ops_md: str, table: str) -> str:
+    if not FIGURE_MARKERS.search(ops_md):
+        raise SystemExit("docs/ops.md has no <!-- figures:start --> … <!-- figures:end --> block")
+    return FIGURE_MARKERS.sub(lambda m: m.group(1) + table + m.group(2), ops_md)
+
+
 def main() -> int:
     from tit_app import telemetry
+    from tit_app.ops import figures
     from tit_app.telemetry.testing import isolated_telemetry
 
     with tempfile.TemporaryDirectory() as home, isolated_telemetry(Path(home)):
@@ -31,6 +40,9 @@ def main() -> int:
         readme = ROOT / "README.md"
         readme.write_text(readme_with_notice(readme.read_text(encoding="utf-8"), telemetry.consent_notice()),
                           encoding="utf-8")
+    ops_md = ROOT / "docs" / "ops.md"
+    ops_md.write_text(ops_with_figures(ops_md.read_text(encoding="utf-8"), figures.markdown_table()),
+                      encoding="utf-8")
     return 0
 
 

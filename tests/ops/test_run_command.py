@@ -2,6 +2,7 @@
 
 import argparse
 import io
+import json
 import os
 import signal
 import tomllib
@@ -13,8 +14,10 @@ import pytest
 import tit_app.resources
 from tit_app.commands import run
 from tit_app.operations import OPERATIONS
-from tit_app.ops import load
-from tit_app.ops.png import SIGNATURE
+from tit_app.ops import figures, load
+from tit_app.ops.summary import NAME_WIDTH
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 CATALOG = Path(tit_app.resources.__file__).parent / "events.toml"
 
@@ -38,7 +41,8 @@ def test_defaults_alone_are_enough(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "result.png").read_bytes()[:8] == SIGNATURE
     assert load(tmp_path / "result")["envelope_v_per_m"].shape == (128, 128)
     captured = capsys.readouterr()
-    assert "at target" in captured.out and "result.png" in captured.out
+    assert "Envelope at target centre" in captured.out and "result.png" in captured.out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.json", "result.npz", "result.png"]
     # stderr is not a terminal here: a few plain progress lines.
     assert captured.err.splitlines()[0] == "sim-ti: 0%"
     assert captured.err.splitlines()[-1] == "sim-ti: 100%"
@@ -52,14 +56,22 @@ def test_defaults_alone_are_enough(tmp_path, monkeypatch, capsys):
      "--size", "32"),
     ("ex-search", "--electrodes", "F7,F8,P7,P8,Cz", "--top", "2", "--size", "32"),
 ])
-def test_each_operation_writes_png_and_npz(tmp_path, capsys, argv):
+def test_each_operation_writes_its_files(tmp_path, capsys, argv):
     out = tmp_path / "out"
     assert _run(*argv, "--out", str(out)) == 0
     assert (tmp_path / "out.png").read_bytes()[:8] == SIGNATURE
     data = load(out)
     assert data["envelope_v_per_m"].shape == (32, 32)
-    assert np.isfinite(data["target_value_v_per_m"])
-    assert str(data["kind"]) in capsys.readouterr().out
+    assert np.isfinite(data["target_centre_v_per_m"])
+    sidecar = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert sidecar["parameters"]["slice"]["size"] == 32
+    assert (tmp_path / "out.csv").exists() == (argv[0] == "ex-search")
+    printed = capsys.readouterr().out
+    assert str(data["kind"]) in printed
+    for key, figure in ((k, f) for k, f in figures.BY_KEY.items() if k in data):
+        if figure.count or np.isnan(data[key]):
+            continue
+        assert f"{figure.name:<{NAME_WIDTH}}{figure.text(float(data[key]))}" in printed   # printed = saved
 
 
 def test_bad_parameter_exits_2_naming_flag_and_field(capsys):

@@ -2,8 +2,10 @@
 without the window.
 
 Every option has a default, so ``tit-app run sim-ti --out result`` works as
-is and writes result.png and result.npz. Progress goes to stderr (a bar on a
-terminal, a few plain lines otherwise), the summary to stdout. Exit codes:
+is and writes result.png (the figure), result.npz (the numbers), result.json
+(every parameter and the model) and, for ex-search, result.csv (the ranking).
+Progress goes to stderr (a bar on a terminal, a few plain lines otherwise),
+the summary to stdout. Exit codes:
 0 done, 1 the output could not be written, 2 bad parameters, 130 cancelled
 with Ctrl-C.
 """
@@ -20,6 +22,7 @@ from tit_app import telemetry
 from tit_app.commands.run_options import add_operation_options, where
 from tit_app.operations import BY_CLI_NAME, OPERATIONS, Operation
 from tit_app.ops import Cancelled, CancelToken, ParamError, save, summary_lines
+from tit_app.ops.summary import NAME_WIDTH as SUMMARY_NAME_WIDTH
 from tit_app.ops.text_progress import TerminalProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_PARAMS, EXIT_CANCELLED = 0, 1, 2, 130
@@ -102,12 +105,12 @@ def run_command(args: argparse.Namespace) -> int:
     print("\n".join(summary_lines(result)))
     if args.out is not None:
         try:
-            png_path, npz_path = save(result, Path(args.out).expanduser())
+            written = save(result, Path(args.out).expanduser(), params)
         except OSError as error:
             print(f"tit-app run {name}: error: cannot write {args.out}: "
                   f"{error.strerror or error}", file=sys.stderr)
             return EXIT_FAILED
-        print(f"saved        {png_path} and {npz_path}")
+        print("Saved".ljust(SUMMARY_NAME_WIDTH) + ", ".join(str(path) for path in written))
     return EXIT_OK
 
 

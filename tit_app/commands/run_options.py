@@ -67,7 +67,8 @@ def add_operation_options(parser: argparse.ArgumentParser, operation: Operation)
     """A flag for each parameter of `operation`, then ``--out``."""
     for param in operation.params:
         _add_flag(parser, param)
-    parser.add_argument("--out", metavar="FILE", help="save FILE.png and FILE.npz")
+    parser.add_argument("--out", metavar="FILE", help="save FILE.png (the figure), FILE.npz (the numbers), "
+                        "FILE.json (parameters and model) and, for a ranking, FILE.csv")
 
 
 def flag_for(field_name: str) -> str:

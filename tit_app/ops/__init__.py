@@ -46,7 +46,10 @@ Operations, each ``op(params=None, progress=None, cancel=None)``:
     from a list. Progress is a callable taking non-decreasing int percents
     ending at 100; cancel is a :class:`CancelToken` (raises
     :class:`Cancelled`). Bad parameters raise :class:`ParamError` naming the
-    field, before any work. :func:`save` writes FILE.png and FILE.npz.
+    field, before any work. :func:`save` writes FILE.png (the figure),
+    FILE.npz (the numbers), FILE.json (parameters, model, definitions) and,
+    for a ranking, FILE.csv; :func:`read_result` opens them again. Each
+    number has one name and definition (:mod:`.figures`).
 """
 
 from tit_app.ops.electrodes import NAMES as ELECTRODE_NAMES
@@ -66,7 +69,7 @@ from tit_app.ops.params import (
     Target,
 )
 from tit_app.ops.progress import Cancelled, CancelToken
-from tit_app.ops.output import load, save
+from tit_app.ops.output import load, read_result, save
 from tit_app.ops.results import ExSearchResult, FlexResult, RankedMontage, SimResult
 from tit_app.ops.search_params import ExSearchParams, FlexSearchParams
 from tit_app.ops.sim_mti import sim_mti
@@ -78,6 +81,6 @@ __all__ = [
     "ExSearchResult", "FlexResult", "FlexSearchParams", "Head", "Pair",
     "ParamError", "RankedMontage", "Sampling", "SimMTIParams", "SimResult",
     "SimTIParams", "SliceSpec", "Target", "build_params", "ex_search",
-    "flex_search", "load", "montage_count", "save", "sim_mti", "sim_ti",
+    "flex_search", "load", "montage_count", "read_result", "save", "sim_mti", "sim_ti",
     "summary_lines",
 ]

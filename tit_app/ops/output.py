@@ -1,80 +1,104 @@
-"""Saving a result as FILE.png (the rendered map) and FILE.npz (the numbers), and reading the numbers back."""
+"""Saving a result as files, and opening them again.
+
+``save(result, "name", params)`` writes, side by side:
+
+* ``name.png``: the figure (:mod:`tit_app.ops.figure`);
+* ``name.npz``: the numbers (:mod:`tit_app.ops.result_arrays`), readable with
+  ``numpy.load(..., allow_pickle=False)``;
+* ``name.json``: the parameters, the model and what each number means
+  (:mod:`tit_app.ops.sidecar`);
+* ``name.csv``: the ranking, for a search that ranks montages
+  (:mod:`tit_app.ops.ranking_csv`).
+
+:func:`read_result` turns ``name.npz`` + ``name.json`` back into the result.
+"""
 
 from __future__ import annotations
 
+import json
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from tit_app.ops.png import write_png
-from tit_app.ops.render import render_result
-from tit_app.ops.results import ExSearchResult, FlexResult, SimResult, simulation_of
+from tit_app.ops.figure import write_figure
+from tit_app.ops.ranking_csv import ranking_csv
+from tit_app.ops.result_arrays import result_arrays, result_from_arrays
+from tit_app.ops.results import rankings
+from tit_app.ops.sidecar import FORMAT, sidecar_text
+
+SUFFIXES = (".png", ".npz", ".json", ".csv")
 
 
-def output_paths(path) -> tuple[Path, Path]:
-    """FILE -> (FILE.png, FILE.npz); a .png or .npz suffix given is dropped."""
+@dataclass(frozen=True)
+class SavedResult:
+    """What :func:`read_result` found: the result and the sidecar's content (empty if none)."""
+
+    result: object
+    sidecar: dict
+
+
+def output_base(path) -> Path:
+    """FILE or FILE.<one of ours> -> FILE (the stem all outputs share)."""
     base = Path(path)
-    if base.suffix.lower() in (".png", ".npz"):
-        base = base.with_suffix("")
-    return (base.with_name(base.name + ".png"),
-            base.with_name(base.name + ".npz"))
+    return base.with_suffix("") if base.suffix.lower() in SUFFIXES else base
 
 
-def _sim_arrays(sim: SimResult) -> dict[str, np.ndarray]:
-    return {
-        "envelope_v_per_m": sim.envelope,
-        "plane": np.array(sim.grid.plane),
-        "offset_mm": np.array(sim.grid.offset_mm),
-        "half_width_mm": np.array(sim.grid.half_width_mm),
-        "target_mm": np.array(sim.target_mm),
-        "target_radius_mm": np.array(sim.target_radius_mm),
-        "target_value_v_per_m": np.array(sim.target_value),
-        "focality": np.array(sim.focality),
-        "electrode_labels": np.array([e.label for e in sim.electrodes]),
-        "electrode_positions_mm": np.array([e.position_mm
-                                            for e in sim.electrodes]),
-        "electrode_pairs": np.array([e.pair for e in sim.electrodes]),
-        "electrode_roles": np.array([e.role for e in sim.electrodes]),
-    }
+def output_paths(path) -> dict[str, Path]:
+    """{"png": FILE.png, "npz": ..., "json": ..., "csv": ...} for FILE."""
+    base = output_base(path)
+    return {suffix[1:]: base.with_name(base.name + suffix) for suffix in SUFFIXES}
 
 
-def _ranking_arrays(prefix: str, ranking) -> dict[str, np.ndarray]:
-    names = [[*m.pair1, *m.pair2] for m in ranking]
-    scores = [[m.target_value, m.focality] for m in ranking]
-    return {f"{prefix}_montages": np.array(names, dtype=str).reshape(-1, 4),
-            f"{prefix}_scores": np.array(scores, dtype=float).reshape(-1, 2)}
-
-
-def result_arrays(result) -> dict[str, np.ndarray]:
-    """Everything worth keeping, as plain (pickle-free) numpy arrays."""
-    arrays = {"kind": np.array(result.kind)}
-    arrays.update(_sim_arrays(simulation_of(result)))
-    if isinstance(result, FlexResult):
-        arrays.update({
-            "angles_deg": result.angles_deg,
-            "nearest_names": np.array(result.nearest_names),
-            "nearest_offsets_deg": np.array(result.nearest_offsets_deg),
-            "search_target_value_v_per_m": np.array(result.target_value),
-            "search_focality": np.array(result.focality),
-            "evaluations": np.array(result.evaluations),
-        })
-    elif isinstance(result, ExSearchResult):
-        arrays["combinations"] = np.array(result.combinations)
-        arrays.update(_ranking_arrays("top_by_envelope", result.top_by_envelope))
-        arrays.update(_ranking_arrays("top_by_focality", result.top_by_focality))
-    return arrays
-
-
-def save(result, path) -> tuple[Path, Path]:
-    """Write ``path``.png (the rendered map) and ``path``.npz (the numbers)."""
-    png_path, npz_path = output_paths(path)
-    write_png(png_path, render_result(simulation_of(result)))
-    np.savez_compressed(npz_path, **result_arrays(result))
-    return png_path, npz_path
+def save(result, path, params=None, formats=("png", "npz", "json", "csv")) -> list[Path]:
+    """Write the chosen files of ``result`` (CSV only if it has a ranking); returns their paths."""
+    paths = output_paths(path)
+    wanted = [f for f in formats if f != "csv" or rankings(result)]
+    arrays = result_arrays(result)
+    written = []
+    for kind in wanted:
+        target = paths[kind]
+        if kind == "png":
+            write_figure(result, target)
+        elif kind == "npz":
+            np.savez_compressed(target, **arrays)
+        elif kind == "json":
+            files = {k: paths[k].name for k in wanted}
+            target.write_text(sidecar_text(result, params, arrays, files), encoding="utf-8")
+        else:
+            target.write_text(ranking_csv(result), encoding="utf-8", newline="")
+        written.append(target)
+    return written
 
 
 def load(path) -> dict[str, np.ndarray]:
-    """Read back what :func:`save` wrote to the NPZ (no pickles allowed)."""
-    _, npz_path = output_paths(path)
-    with np.load(npz_path, allow_pickle=False) as data:
+    """The arrays of FILE.npz (no pickles allowed)."""
+    with np.load(output_paths(path)["npz"], allow_pickle=False) as data:
         return {key: data[key] for key in data.files}
+
+
+def read_result(path) -> SavedResult:
+    """Reopen FILE.npz (and FILE.json beside it, if there) as a result.
+
+    Raises ValueError with a sentence a user can act on when the files are not
+    a tit_app result; OSError when they cannot be read.
+    """
+    paths = output_paths(path)
+    try:
+        arrays = load(path)
+    except (ValueError, EOFError, zipfile.BadZipFile) as error:  # not an NPZ, or a damaged one
+        raise ValueError(f"{paths['npz'].name} is not a readable NPZ file ({error})") from None
+    try:
+        result = result_from_arrays(arrays)
+    except KeyError as error:
+        raise ValueError(f"{paths['npz'].name} has no {error}; was it written by tit_app?") from None
+    sidecar = {}
+    if paths["json"].is_file():
+        try:
+            sidecar = json.loads(paths["json"].read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"{paths['json'].name} is not valid JSON ({error})") from None
+        if not isinstance(sidecar, dict) or sidecar.get("format") != FORMAT:
+            raise ValueError(f"{paths['json'].name} is not a tit_app result description")
+    return SavedResult(result, sidecar)

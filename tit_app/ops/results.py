@@ -5,6 +5,7 @@ Saving a result is :mod:`tit_app.ops.output`; drawing it is :mod:`tit_app.ops.re
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,3 +81,21 @@ class ExSearchResult:
 def simulation_of(result) -> SimResult:
     """The map-bearing part of any result."""
     return result if isinstance(result, SimResult) else result.sim
+
+
+def pair_roles(electrodes) -> dict[int, dict[str, str]]:
+    """{pair number: {"anode": label, "cathode": label}}, pairs in order."""
+    pairs: dict[int, dict[str, str]] = {}
+    for electrode in sorted(electrodes, key=lambda e: e.pair):
+        pairs.setdefault(electrode.pair, {})[electrode.role] = electrode.label
+    return pairs
+
+
+def is_ranking(value) -> bool:
+    return isinstance(value, tuple) and bool(value) and all(isinstance(m, RankedMontage) for m in value)
+
+
+def rankings(result) -> dict[str, tuple[RankedMontage, ...]]:
+    """Every ranking list a result carries, by field name (``top_by_focality``, ...)."""
+    return {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
+            if is_ranking(getattr(result, f.name))}

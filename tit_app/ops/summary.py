@@ -1,10 +1,17 @@
-"""Short plain-text summaries of results (for the CLI and logs)."""
+"""Short plain-text summaries of results (for the CLI and logs).
+
+Every number is printed under its name from :mod:`tit_app.ops.figures`, the
+same name the window, the NPZ and the docs use.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+from tit_app.ops import figures
+from tit_app.ops.map_style import slice_title
+from tit_app.ops.readout import ranking_figure, readings, score_attributes
+from tit_app.ops.results import FlexResult, pair_roles, rankings, simulation_of
 
-from tit_app.ops.results import ExSearchResult, FlexResult, simulation_of
+NAME_WIDTH = max(len(f.name) for f in figures.ALL) + 2
 
 
 def _xyz(point) -> str:
@@ -12,49 +19,33 @@ def _xyz(point) -> str:
 
 
 def _montage_text(electrodes) -> str:
-    pairs = {}
-    for e in electrodes:
-        pairs.setdefault(e.pair, {})[e.role] = e.label
     return "  ".join(f"pair {n}: {p.get('anode')}->{p.get('cathode')}"
-                     for n, p in sorted(pairs.items()))
+                     for n, p in pair_roles(electrodes).items())
 
 
-def _map_lines(sim) -> list[str]:
-    grid = sim.grid
-    values = sim.envelope[np.isfinite(sim.envelope)]
-    peak = f"{values.max():.4g} V/m" if values.size else "n/a"
-    return [
-        f"montage      {_montage_text(sim.electrodes)}",
-        f"slice        {grid.plane} at {grid.offset_mm:g} mm, "
-        f"{grid.size}x{grid.size} points, peak {peak}",
-        f"target       {_xyz(sim.target_mm)}, radius {sim.target_radius_mm:g} mm",
-        f"at target    {sim.target_value:.4g} V/m",
-        f"focality     {sim.focality:.3g} (target / mean elsewhere on the slice)",
-    ]
-
-
-def _ranking_lines(title: str, ranking) -> list[str]:
-    lines = [title]
+def _ranking_lines(name: str, ranking) -> list[str]:
+    columns = [figures.score_figure(a) for a in score_attributes()]
+    header = "".join(f"{f.name + (f' ({f.unit})' if f.unit else ''):>24}" for f in columns)
+    lines = [f"ranked by {ranking_figure(name).name}:", f"  {'#':>3}  {'montage':<24}{header}"]
     for rank, m in enumerate(ranking, start=1):
-        lines.append(f"  {rank:2d}. {m.pair1[0]}-{m.pair1[1]} + "
-                     f"{m.pair2[0]}-{m.pair2[1]}   target {m.target_value:.4g} "
-                     f"V/m, focality {m.focality:.3g}")
+        montage = f"{m.pair1[0]}-{m.pair1[1]} + {m.pair2[0]}-{m.pair2[1]}"
+        values = "".join(f"{getattr(m, a):>24.4g}" for a in score_attributes())
+        lines.append(f"  {rank:3d}  {montage:<24}{values}")
     return lines
 
 
 def summary_lines(result) -> list[str]:
     """A few lines describing any operation's result."""
+    sim = simulation_of(result)
     lines = [result.kind]
+    for name, ranking in rankings(result).items():
+        lines += _ranking_lines(name, ranking)
     if isinstance(result, FlexResult):
         nearest = ", ".join(f"{n} ({o:.1f} deg away)" for n, o in zip(
             result.nearest_names, result.nearest_offsets_deg, strict=True))
-        lines += [f"evaluations  {result.evaluations}",
-                  f"best score   focality {result.focality:.3g}, target mean "
-                  f"{result.target_value:.4g} V/m (sample points)",
-                  f"nearest 10-10 sites  {nearest}"]
-    if isinstance(result, ExSearchResult):
-        lines.append(f"montages     {result.combinations} scored")
-        lines += _ranking_lines("top by target envelope:", result.top_by_envelope)
-        lines += _ranking_lines("top by focality:", result.top_by_focality)
-        lines.append("map of the most focal montage:")
-    return lines + _map_lines(simulation_of(result))
+        lines.append(f"{'Nearest 10-10 sites':<{NAME_WIDTH}}{nearest}")
+    lines += [f"{'Montage':<{NAME_WIDTH}}{_montage_text(sim.electrodes)}",
+              f"{'Slice':<{NAME_WIDTH}}{slice_title(sim.grid)}, {sim.grid.size}x{sim.grid.size} points",
+              f"{'Target':<{NAME_WIDTH}}{_xyz(sim.target_mm)}, radius {sim.target_radius_mm:g} mm"]
+    lines += [f"{r.figure.name:<{NAME_WIDTH}}{r.text}" for r in readings(result)]
+    return lines

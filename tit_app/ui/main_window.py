@@ -21,6 +21,7 @@ from PyQt5.QtWidgets import (
 
 from tit_app import __version__
 from tit_app.ui import assets, window_state
+from tit_app.ui.result_files import ResultFiles
 from tit_app.ui.operations import OPERATIONS
 from tit_app.ui.operations.panel import OperationPanel
 from tit_app.ui.status_item import TelemetryStatusItem
@@ -101,8 +102,13 @@ class MainWindow(QMainWindow):
         self.privacy_action.setMenuRole(QAction.PreferencesRole)
         self.catalog_action = self._action("&What we collect…", "catalog", None, self.show_catalog)
         self.about_action = self._action("&About tit_app", None, None, self.show_about)
+        self.result_files = ResultFiles(self)
+        self.open_action = self._action("&Open result…", "open", "Ctrl+O", self.result_files.ask_and_open)
+        self.save_action = self._action("&Save result…", "export", "Ctrl+S", self.result_files.ask_and_save)
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        file_menu.addActions([self.open_action, self.save_action])
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         run_menu = menus.addMenu("&Operation")
         run_menu.addActions([self.run_action, self.cancel_action])

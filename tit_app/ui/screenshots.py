@@ -21,6 +21,7 @@ from PyQt5.QtGui import QPixmap, QRegion
 from PyQt5.QtWidgets import QApplication, QWidget
 
 from tit_app import telemetry
+from tit_app.ops.output import save as save_result
 from tit_app.telemetry.testing import isolated_telemetry
 from tit_app.ui.consent_dialog import ConsentDialog
 from tit_app.ui.delivery.tasks import tasks
@@ -134,6 +135,17 @@ def _main_window(window, out: Path) -> None:
     sim.form.clear_errors()
 
 
+def _operations(window, out: Path) -> None:
+    """Each operation in the window, and the figure `tit-app run … --out` writes for the same run (docs/ops.md)."""
+    for panel in window.panels:
+        window.operations.setCurrentRow(window.panels.index(panel))
+        _run(panel)
+        name = panel.spec.cli_name
+        save(window, out / f"op-{name}-gui.png")
+        shown = panel.results.shown
+        save_result(shown.result, out / f"op-{name}-cli", shown.params, formats=("png",))
+
+
 def _privacy_page(shell: DesktopShell, window, out: Path) -> None:
     telemetry.persist()
     stored = telemetry.pending_count()
@@ -191,6 +203,7 @@ def render_screenshots(out_dir: str) -> int:
             window = shell.show_window()
             _errors_only_for_a_moment()
             _main_window(window, out)
+            _operations(window, out)
             _privacy_page(shell, window, out)
             _reask_dialog(out)
             window.hide()

@@ -12,14 +12,18 @@ from PyQt5.QtCore import QPointF, QRectF, Qt
 from PyQt5.QtGui import QColor, QFont, QLinearGradient, QPainter, QPainterPath, QPen, QPixmap
 from PyQt5.QtWidgets import QSizePolicy, QWidget
 
-from tit_app.ops.colormap import TABLE
-from tit_app.ops.render import PAIR_COLOURS
+from tit_app.ops.map_style import (
+    CLIP_PERCENTILE,
+    NEAR_SLICE_FRACTION,
+    ORIENTATION,
+    colour_table,
+    near_slice,
+    pair_colour,
+)
 from tit_app.ui.operations.map_picture import MapPicture
 
 BAR_WIDTH, BAR_GAP = 14, 34
 MARGIN = 22  # room for the orientation letters
-# (top, bottom, left, right) of the picture for each plane; see ops/grid.py's convention.
-ORIENTATION = {"axial": "APLR", "coronal": "SILR", "sagittal": "SIPA"}
 CANVAS = QColor("#1b1f24")
 TEXT = QColor("#d5dae0")
 
@@ -47,6 +51,11 @@ class HeatmapView(QWidget):
         self._scaled = None
         if picture is not None:
             self.setAccessibleDescription(f"{picture.sim.grid.plane} slice, colour scale 0 to {picture.vmax:.3g} V/m")
+            near_mm = NEAR_SLICE_FRACTION * picture.sim.grid.half_width_mm
+            self.setToolTip(f"TI envelope amplitude. Colours run from 0 to {picture.vmax:.3g} V/m, the "
+                            f"{CLIP_PERCENTILE:g}th percentile of the head's values; higher values take the top "
+                            f"colour. Filled disc: anode; ring: cathode. Faded: more than {near_mm:.0f} mm from "
+                            "the slice, projected onto it. Dashed circle: the target ball.")
         self.update()
 
     def display_side(self) -> int:
@@ -132,9 +141,9 @@ class HeatmapView(QWidget):
         font.setBold(True)
         painter.setFont(font)
         for electrode in self.sim.electrodes:
-            colour = QColor(*PAIR_COLOURS[(electrode.pair - 1) % len(PAIR_COLOURS)])
+            colour = QColor(*pair_colour(electrode.pair))
             centre = self._to_widget(rect, electrode.position_mm)
-            near = self.sim.grid.distance_to_plane(electrode.position_mm) < 0.25 * self.sim.grid.half_width_mm
+            near = near_slice(self.sim.grid, electrode.position_mm)
             colour.setAlpha(255 if near else 150)  # electrodes far from the slice are only projected
             painter.setPen(QPen(QColor(0, 0, 0, 160), 1.2))
             painter.setBrush(colour if electrode.role == "anode" else QColor(CANVAS))
@@ -158,9 +167,10 @@ class HeatmapView(QWidget):
     def _draw_colour_bar(self, painter: QPainter, rect: QRectF) -> None:
         bar = QRectF(rect.right() + BAR_GAP, rect.top() + rect.height() * 0.1, BAR_WIDTH, rect.height() * 0.8)
         gradient = QLinearGradient(bar.bottomLeft(), bar.topLeft())
-        for stop in range(0, len(TABLE), 16):
-            gradient.setColorAt(stop / (len(TABLE) - 1), QColor(*map(int, TABLE[stop])))
-        gradient.setColorAt(1.0, QColor(*map(int, TABLE[-1])))
+        table = colour_table()
+        for stop in range(0, len(table), 16):
+            gradient.setColorAt(stop / (len(table) - 1), QColor(*map(int, table[stop])))
+        gradient.setColorAt(1.0, QColor(*map(int, table[-1])))
         painter.setPen(QPen(QColor(255, 255, 255, 90), 1))
         painter.setBrush(gradient)
         painter.drawRect(bar)

@@ -14,8 +14,8 @@ import numpy as np
 from PyQt5.QtCore import Qt
 from PyQt5.QtGui import QImage
 
-from tit_app.ops.colormap import colour_values
-from tit_app.ops.render import colour_limit
+from tit_app.ops.map_style import colour_limit, colour_values
+from tit_app.ops.readout import readings
 from tit_app.ops.results import simulation_of
 
 
@@ -24,16 +24,17 @@ class MapPicture:
     sim: Any  # ops SimResult
     image: QImage  # RGBA; transparent outside the head
     vmax: float  # top of the colour scale (the 99th percentile, as in the saved PNG)
-    peak: float | None  # largest value on the slice
     display: QImage | None = None  # `image` already scaled to the side the view last asked for
 
 
 @dataclass(frozen=True)
 class ShownResult:
-    """What a run hands the GUI: the operation's result and its picture."""
+    """What a run hands the GUI: the operation's result, its picture and its named numbers."""
 
     result: Any
     picture: MapPicture
+    readings: tuple  # tit_app.ops.readout.Reading, as the CLI and the saved files have them
+    params: Any = None  # what the run was given (validated), or a reopened file's parameters
 
 
 def extend_edges(values: np.ndarray, passes: int = 2) -> np.ndarray:
@@ -66,23 +67,22 @@ def rgba_image(envelope: np.ndarray, vmax: float) -> QImage:
 
 
 def map_picture(sim, display_side: int = 0) -> MapPicture:
-    finite = sim.envelope[np.isfinite(sim.envelope)]
     vmax = colour_limit(sim.envelope)
     image = rgba_image(sim.envelope, vmax)
     # Smooth scaling of a big map costs the GUI thread ~10 ms per paint size; do it here once.
     display = image.scaled(display_side, display_side, Qt.IgnoreAspectRatio, Qt.SmoothTransformation) \
         if display_side > 0 else None
-    return MapPicture(sim, image, vmax, float(finite.max()) if finite.size else None, display)
+    return MapPicture(sim, image, vmax, display)
 
 
-def shown(result, display_side: int = 0) -> ShownResult:
-    return ShownResult(result, map_picture(simulation_of(result), display_side))
+def shown(result, display_side: int = 0, params=None) -> ShownResult:
+    return ShownResult(result, map_picture(simulation_of(result), display_side), tuple(readings(result)), params)
 
 
 def with_picture(run: Callable, display_side: int = 0) -> Callable:
     """`run` followed by preparing its picture (for a view `display_side` device pixels wide), in the worker."""
 
     def job(params, progress, cancel):
-        return shown(run(params, progress, cancel), display_side)
+        return shown(run(params, progress, cancel), display_side, params)
 
     return job

@@ -5,6 +5,9 @@ from __future__ import annotations
 from PyQt5.QtCore import QSortFilterProxyModel, Qt, pyqtSignal
 from PyQt5.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
+from tit_app.ops import figures
+from tit_app.ops.readout import score_attributes
+from tit_app.ops.results import rankings
 from tit_app.ui.table_model import RowsTableModel
 from tit_app.ui.widgets import hint_label, make_button, make_table
 
@@ -13,9 +16,9 @@ MONTAGE_ROLE = Qt.UserRole + 2
 
 
 def merged_ranking(result) -> list:
-    """Both top lists as one, each montage once (the table sorts by either score)."""
+    """Every top list as one, each montage once (the table sorts by any score)."""
     seen, rows = set(), []
-    for montage in (*result.top_by_focality, *result.top_by_envelope):
+    for montage in (m for ranking in rankings(result).values() for m in ranking):
         key = (montage.pair1, montage.pair2)
         if key not in seen:
             seen.add(key)
@@ -23,16 +26,33 @@ def merged_ranking(result) -> list:
     return rows
 
 
+def _header(figure) -> str:
+    """The figure's name, its unit on a second line (so the column need not be wide)."""
+    return f"{figure.name}\n{figure.unit}" if figure.unit else figure.name
+
+
+# The two pairs, then one column per score a ranked montage carries, named as everywhere else.
+SCORES = tuple(figures.score_figure(a) for a in score_attributes())
+PAIR_TIPS = ("Pair 1: anode – cathode (10-10 names).", "Pair 2: anode – cathode (10-10 names).")
+
+
 class MontageRankingModel(RowsTableModel):
-    HEADERS = ("Pair 1", "Pair 2", "At target (V/m)", "Focality")
-    NUMERIC_COLUMNS = frozenset({2, 3})
+    HEADERS = ("Pair 1", "Pair 2", *(_header(f) for f in SCORES))
+    NUMERIC_COLUMNS = frozenset(range(2, 2 + len(SCORES)))
+    FOCALITY_COLUMN = 2 + SCORES.index(figures.FOCALITY_3D)
 
     def set_result(self, result) -> None:
         self.set_rows(merged_ranking(result) if result is not None else [])
 
     @staticmethod
     def _values(montage) -> tuple:
-        return "–".join(montage.pair1), "–".join(montage.pair2), montage.target_value, montage.focality
+        return ("–".join(montage.pair1), "–".join(montage.pair2),
+                *(getattr(montage, a) for a in score_attributes()))
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.ToolTipRole and orientation == Qt.Horizontal and 0 <= section < len(self.HEADERS):
+            return PAIR_TIPS[section] if section < 2 else SCORES[section - 2].definition
+        return super().headerData(section, orientation, role)
 
     def cell_text(self, item, column: int) -> str:
         value = self._values(item)[column]
@@ -56,10 +76,13 @@ class RankingView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = make_table(self.proxy, "Best montages")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
+        columns = self.table.horizontalHeader()
+        columns.setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
+        for column in MontageRankingModel.NUMERIC_COLUMNS:  # the scores' full names always show
+            columns.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(self.table.SingleSelection)
-        self.table.sortByColumn(3, Qt.DescendingOrder)
+        self.table.sortByColumn(MontageRankingModel.FOCALITY_COLUMN, Qt.DescendingOrder)
         self.table.doubleClicked.connect(self._open)
         self.heading = QLabel("<b>Best montages</b>")
         self.heading.setWordWrap(True)
@@ -82,8 +105,9 @@ class RankingView(QWidget):
     def set_result(self, result) -> None:
         self.model.set_result(result)
         if result is not None:
-            self.note.setText(f"{self.model.rowCount()} of {result.combinations:,}, by focality and by envelope at "
-                              "the target (V/m). Double-click one to simulate it.")
+            self.note.setText(f"{self.model.rowCount()} of {result.combinations:,} montages, the best by each "
+                              "score, computed on 3-D sample points. Double-click one to simulate it.")
+            self.note.setToolTip("\n\n".join(f"{f.name}: {f.definition}" for f in SCORES))
         self.open_button.setEnabled(False)
 
     def _open(self, index) -> None:

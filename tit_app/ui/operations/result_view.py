@@ -7,52 +7,42 @@ from html import escape
 from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from tit_app.ops.render import PAIR_COLOURS
-from tit_app.ops.results import ExSearchResult, FlexResult, simulation_of
+from tit_app.ops.map_style import AXIS_OF_PLANE, pair_colour
+from tit_app.ops.results import ExSearchResult, FlexResult, pair_roles, simulation_of
 from tit_app.ui.operations.heatmap import HeatmapView
 from tit_app.ui.operations.map_picture import ShownResult
 from tit_app.ui.operations.ranking import RankingView
 
-AXIS_OF_PLANE = {"axial": "z", "coronal": "y", "sagittal": "x"}
-
 
 def montage_html(sim) -> str:
-    pairs: dict[int, dict[str, str]] = {}
-    for electrode in sim.electrodes:
-        pairs.setdefault(electrode.pair, {})[electrode.role] = electrode.label.lstrip("~")
     parts = []
-    for number, roles in sorted(pairs.items()):
-        colour = "#%02x%02x%02x" % PAIR_COLOURS[(number - 1) % len(PAIR_COLOURS)]
-        parts.append(f"<span style='color:{colour}'>●</span>&nbsp;{escape(roles.get('anode', '?'))}&nbsp;→&nbsp;"
-                     f"{escape(roles.get('cathode', '?'))}")
+    for number, roles in pair_roles(sim.electrodes).items():
+        anode, cathode = (roles.get(role, "?").lstrip("~") for role in ("anode", "cathode"))
+        colour = "#%02x%02x%02x" % pair_colour(number)
+        parts.append(f"<span style='color:{colour}'>●</span>&nbsp;{escape(anode)}&nbsp;→&nbsp;{escape(cathode)}")
     return "&nbsp;&nbsp; ".join(parts)
 
 
-def metric_values(result, peak: float | None) -> list[tuple[str, str, str]]:
-    """(caption, value, tooltip) for each tile; the first ones are the headline numbers."""
-    sim = simulation_of(result)
-    grid = sim.grid
-    tiles = [
-        ("At target", f"{sim.target_value:.3g} V/m", "Envelope amplitude at the target centre."),
-        ("Focality (slice)", f"{sim.focality:.3g}", "Envelope at the target over its mean elsewhere on the slice."),
-        ("Peak on slice", f"{peak:.3g} V/m" if peak is not None else "—", "Largest envelope on the slice."),
-        ("Slice", f"{grid.plane.capitalize()} {AXIS_OF_PLANE[grid.plane]} = {grid.offset_mm:g} mm",
-         f"{grid.size} × {grid.size} points"),
-    ]
-    if isinstance(result, FlexResult):
-        tiles.append(("Evaluations", f"{result.evaluations:,}", "Field evaluations the optimiser used."))
-    if isinstance(result, ExSearchResult):
-        tiles.append(("Montages scored", f"{result.combinations:,}", "Every two-pair montage of the candidates."))
+def metric_values(result, readings) -> list[tuple[str, str, str]]:
+    """(caption, value, tooltip) for each tile: the named numbers, then the slice they were taken on."""
+    grid = simulation_of(result).grid
+    tiles = [(r.figure.name, r.text, r.figure.definition + (f" Not given: {r.note}." if r.note else ""))
+             for r in readings]
+    tiles.append(("Slice", f"{grid.plane.capitalize()} {AXIS_OF_PLANE[grid.plane]} = {grid.offset_mm:g} mm",
+                  f"The drawn slice: {grid.size} × {grid.size} points. The slice figures are taken on it; "
+                  "the 3-D ones do not depend on it."))
     return tiles
 
 
-def montage_caption(result) -> str:
+def montage_caption(result) -> tuple[str, str]:
+    """The montage line's caption and its tooltip."""
     if isinstance(result, FlexResult):
         near = ", ".join(f"{n} ({o:.0f}°)" for n, o in zip(result.nearest_names, result.nearest_offsets_deg))
-        return f"Best free positions (nearest 10-10 site): {escape(near)}"
+        return (f"Best free positions (nearest 10-10 site): {escape(near)}",
+                "The optimised electrode positions, each named after the nearest 10-10 site and the angle to it.")
     if isinstance(result, ExSearchResult):
-        return "Most focal montage"
-    return "Montage (anode → cathode)"
+        return "Mapped montage (ranked first)", "The map and the numbers above are of this montage."
+    return "Montage (anode → cathode)", "Each pair's anode and cathode, coloured as on the map."
 
 
 def _styled_label(object_name: str) -> QLabel:
@@ -76,12 +66,14 @@ class MetricTile(QWidget):
     def show_metric(self, caption: str, value: str, tooltip: str) -> None:
         self.caption.setText(caption)
         self.value.setText(value)
-        self.setToolTip(tooltip)
+        for widget in (self, self.caption, self.value):
+            widget.setToolTip(tooltip)
         self.setAccessibleName(f"{caption}: {value}")
 
 
 class MetricsCard(QFrame):
-    MAX_TILES = 5
+    MAX_TILES = 8
+    COLUMNS = 5  # in a row under the map; one column beside it when a ranking takes the room below
 
     def __init__(self, columns: int, parent=None) -> None:
         super().__init__(parent)
@@ -103,14 +95,17 @@ class MetricsCard(QFrame):
         below.addWidget(self.montage)
         grid.addLayout(below, grid.rowCount(), 0, 1, columns + 1)
 
-    def set_result(self, result, peak: float | None = None) -> None:
-        metrics = metric_values(result, peak) if result is not None else []
+    def set_result(self, result, readings=()) -> None:
+        metrics = metric_values(result, readings) if result is not None else []
         for index, tile in enumerate(self.tiles):
             tile.setVisible(index < len(metrics))
             if index < len(metrics):
                 tile.show_metric(*metrics[index])
-        self.montage_caption.setText(montage_caption(result) if result is not None else "")
+        caption, tooltip = montage_caption(result) if result is not None else ("", "")
+        self.montage_caption.setText(caption)
         self.montage.setText(montage_html(simulation_of(result)) if result is not None else "")
+        for label in (self.montage_caption, self.montage):
+            label.setToolTip(tooltip)
         self.setVisible(result is not None)
 
 
@@ -120,7 +115,7 @@ class ResultView(QWidget):
     def __init__(self, with_ranking: bool = False, parent=None) -> None:
         super().__init__(parent)
         self.heatmap = HeatmapView()
-        self.metrics = MetricsCard(columns=1 if with_ranking else MetricsCard.MAX_TILES)
+        self.metrics = MetricsCard(columns=1 if with_ranking else MetricsCard.COLUMNS)
         self.ranking = RankingView() if with_ranking else None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -153,8 +148,9 @@ class ResultView(QWidget):
 
     def show_result(self, shown: ShownResult | None) -> None:
         """Show a finished run (None clears the area)."""
+        self.shown = shown
         self.result = shown.result if shown is not None else None
         self.heatmap.set_picture(shown.picture if shown is not None else None)
-        self.metrics.set_result(self.result, shown.picture.peak if shown is not None else None)
+        self.metrics.set_result(self.result, shown.readings if shown is not None else ())
         if self.ranking is not None:
             self.ranking.set_result(self.result)
