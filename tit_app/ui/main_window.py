@@ -12,6 +12,7 @@ from PyQt5.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,8 +23,10 @@ from tit_app.ui import assets, window_state
 from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.operations import OPERATIONS
 from tit_app.ui.operations.panel import OperationPanel
+from tit_app.ui.running import RunningOperations
 from tit_app.ui.settings_dialog import SettingsDialog
 from tit_app.ui.status_item import TelemetryStatusItem
+from tit_app.ui.widgets import resize_to_fit
 
 DEFAULT_SIZE = (1360, 840)
 ABOUT = (
@@ -37,7 +40,7 @@ class MainWindow(QMainWindow):
     def __init__(self, service, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("tit_app")
+        self.setWindowTitle("tit_app")  # the platform adds the app's display name only to other titles
         self.setWindowIcon(assets.app_icon())
         self.service = service
         self.panels = [OperationPanel(spec) for spec in OPERATIONS]
@@ -50,13 +53,19 @@ class MainWindow(QMainWindow):
         self.operations.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.operations.setCurrentRow(0)
         self._build_central()
+        self.running = RunningOperations(self.panels, self.operations, self)
+        for panel in self.panels:
+            panel.running_changed.connect(self._update_cancel_action)
+        self.operations.currentRowChanged.connect(self._update_cancel_action)
         self.status_item = TelemetryStatusItem(service)
         self.status_item.clicked.connect(self.open_privacy)
+        self.statusBar().addPermanentWidget(self.running.label)
         self.statusBar().addPermanentWidget(self.status_item)
         self.settings_dialog: SettingsDialog | None = None
         self._build_menus()
+        self._update_cancel_action()
         if not window_state.restore(self):
-            self.resize(*DEFAULT_SIZE)
+            resize_to_fit(self, *DEFAULT_SIZE)
 
     def _build_sidebar(self) -> QListWidget:
         sidebar = QListWidget()
@@ -88,8 +97,20 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(side)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self._scrolling(self.stack), 1)
         self.setCentralWidget(central)
+
+    @staticmethod
+    def _scrolling(pages: QWidget) -> QScrollArea:
+        """The pages fill the window, and scroll only where the screen is smaller than a page needs
+        (at a large scale factor): the window then never grows past the screen or resizes itself."""
+        area = QScrollArea()
+        area.setObjectName("pageArea")
+        area.setWidget(pages)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.NoFrame)
+        area.setFocusPolicy(Qt.NoFocus)  # no Tab stop of its own: the page's fields take focus
+        return area
 
     def _build_menus(self) -> None:
         self.run_action = self._action("&Run", "run", "Ctrl+R", lambda: self.current_panel().run())
@@ -128,7 +149,19 @@ class MainWindow(QMainWindow):
         return next(p for p in self.panels if p.spec.name == name)
 
     def cancel_current(self) -> None:
-        self.current_panel().cancel()  # does nothing unless it is running
+        """Esc: cancel the run on the page in view, and say what was cancelled (or why nothing was)."""
+        panel = self.current_panel()
+        if panel.is_running():
+            panel.cancel()
+            self.show_message(f"Cancelling {panel.spec.title}…")
+        elif self.running.running():
+            self.show_message(f"Nothing runs on this page; {self.running.summary()} runs on its own page, "
+                              "where Esc cancels it.")
+
+    def _update_cancel_action(self, *_) -> None:
+        panel = self.current_panel()
+        running = panel.is_running()  # the action stays enabled: Esc elsewhere says where the run is
+        self.cancel_action.setText(f"&Cancel {panel.spec.title}" if running else "&Cancel")
 
     def open_simulation(self, values: dict) -> None:
         panel = self.panel("sim_ti")
@@ -152,8 +185,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def running_panels(self) -> list[OperationPanel]:
-        return [p for p in self.panels if p.is_running()]
+        return self.running.running()
+
+    def confirm_quit(self) -> bool:
+        """True to quit: at once when nothing runs, else when the user agrees to cancel the run."""
+        if not self.running.running():
+            return True
+        box = QMessageBox(QMessageBox.Question, "Quit while running?",
+                          f"{self.running.summary()} is still running. Quitting cancels it and its result "
+                          "is lost.", parent=self)
+        quit_button = box.addButton("Cancel the run and quit", QMessageBox.AcceptRole)
+        keep = box.addButton("Keep running", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec_()
+        return box.clickedButton() is quit_button
 
     def closeEvent(self, event) -> None:
+        if not self.confirm_quit():
+            event.ignore()
+            return
         window_state.save(self)
         super().closeEvent(event)

@@ -10,6 +10,7 @@ from tit_app.ui.widgets import hint_label, make_button, make_table
 
 SORT_ROLE = Qt.UserRole + 1
 MONTAGE_ROLE = Qt.UserRole + 2
+STALE_TIP = "This ranking is from the previous run; it can be opened again when the new run ends."
 
 
 def merged_ranking(result) -> list:
@@ -56,19 +57,24 @@ class RankingView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = make_table(self.proxy, "Best montages")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
+        self.table.setObjectName("rankingTable")  # style.qss leaves its sorted header room for the arrow
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
+        for column in (0, 1, 3):  # short values and headers; "At target (V/m)" gets the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(self.table.SingleSelection)
         self.table.sortByColumn(3, Qt.DescendingOrder)
-        self.table.doubleClicked.connect(self._open)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move between rows
+        self.table.activated.connect(self._open)  # Return on a row, or a double click
         self.heading = QLabel("<b>Best montages</b>")
         self.heading.setWordWrap(True)
         self.note = hint_label()
         self.open_button = make_button("Open as simulation", "open", "Open the selected montage as a simulation")
         self.open_button.clicked.connect(self._open_selected)
-        self.open_button.setEnabled(False)
-        self.table.selectionModel().selectionChanged.connect(
-            lambda *_: self.open_button.setEnabled(bool(self.table.selectionModel().selectedRows())))
+        self.stale = False  # while a new run is in progress, this ranking is the previous one's
+        self._update_open_button()
+        self.table.selectionModel().selectionChanged.connect(self._update_open_button)
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
         header.addWidget(self.open_button)
@@ -83,12 +89,20 @@ class RankingView(QWidget):
         self.model.set_result(result)
         if result is not None:
             self.note.setText(f"{self.model.rowCount()} of {result.combinations:,}, by focality and by envelope at "
-                              "the target (V/m). Double-click one to simulate it.")
-        self.open_button.setEnabled(False)
+                              "the target (V/m). Double-click one or press Return to simulate it.")
+        self._update_open_button()
+
+    def set_stale(self, stale: bool) -> None:
+        self.stale = stale
+        self._update_open_button()
+
+    def _update_open_button(self, *_) -> None:
+        self.open_button.setEnabled(not self.stale and bool(self.table.selectionModel().selectedRows()))
+        self.open_button.setToolTip(STALE_TIP if self.stale else "")
 
     def _open(self, index) -> None:
         montage = index.sibling(index.row(), 0).data(MONTAGE_ROLE)
-        if montage is not None:
+        if montage is not None and not self.stale:
             self.montage_opened.emit(montage)
 
     def _open_selected(self) -> None:
