@@ -18,7 +18,9 @@ from tit_app.ops.grid import PLANE_AXES, SliceGrid
 
 OUTPUT_PIXELS = 512
 WHITE = (255, 255, 255)
-PAIR_COLOURS = ((255, 85, 85), (90, 170, 255), (255, 170, 40), (230, 90, 230))
+# Okabe-Ito vermillion, sky blue, yellow and bluish green: told apart with red-green colour
+# blindness too (tests/ops/test_pair_colours.py simulates it; docs/gui.md).
+PAIR_COLOURS = ((213, 94, 0), (86, 180, 233), (240, 228, 66), (0, 158, 115))
 MARKER_RADIUS_PX = 6.0
 LINE_WIDTH_PX = 2.0
 
