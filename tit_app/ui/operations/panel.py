@@ -22,7 +22,7 @@ from tit_app.ui.operations.result_view import ResultView
 from tit_app.ui.operations.runner import OperationHandle, run_in_thread
 from tit_app.ui.widgets import hint_label, make_button, restyle
 
-FORM_WIDTH = 330  # with the sidebar, leaves the results room in a 1,024-pixel-wide window
+FORM_WIDTH = 320  # with the sidebar, leaves the results room in a 1,024-pixel-wide window
 
 
 class OperationPanel(QWidget):
@@ -98,7 +98,7 @@ class OperationPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(column)
         results = QVBoxLayout()
-        results.setContentsMargins(16, 16, 16, 16)
+        results.setContentsMargins(12, 16, 12, 16)
         results.addWidget(self.stale_note)
         results.addWidget(self.results)
         layout.addLayout(results, 1)
@@ -154,8 +154,13 @@ class OperationPanel(QWidget):
             self.handle.cancel()
 
     def stop(self, timeout_s: float) -> bool:
-        """Cancel and wait (at quit)."""
-        return self.handle.stop(timeout_s) if self.handle is not None else True
+        """Cancel and wait (at quit); a run that stopped counts as ended at once, not when its signal arrives."""
+        if self.handle is None:
+            return True
+        stopped = self.handle.stop(timeout_s)
+        if stopped:
+            self._ended()
+        return stopped
 
     def _finished(self, shown) -> None:
         self._shown_params = self._params
