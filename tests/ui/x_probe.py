@@ -1,7 +1,9 @@
 """Run by test_real_display.py under Xvfb: open the real main window, report how it mapped, quit.
 
 Prints one JSON line: the window's frame and the screen's available geometry (in Qt's
-device-independent pixels), and whether the window got exposed on the X server.
+device-independent pixels), whether the window got exposed on the X server, and the pages
+wider than the room the window gives them (after a small exhaustive search, whose result
+is the widest), which then scroll sideways.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import sys
 
 from PyQt5.QtCore import QTimer
+from PyQt5.QtWidgets import QApplication, QScrollArea
 
 from tit_app.ui.qt_app import application
 from tit_app.ui.shell import DesktopShell
@@ -30,11 +33,20 @@ def main() -> int:
             waited["ms"] += 50
             QTimer.singleShot(50, report)
             return
+        search = window.panel("ex_search")
+        next(f for f in search.form.fields if f.label == "Slice").size.setValue(32)
+        search.run()
+        while search.is_running():
+            QApplication.processEvents()
+        QApplication.processEvents()
+        room_for_pages = window.findChild(QScrollArea, "pageArea").viewport().width()
+        too_wide = [p.spec.name for p in window.panels if p.minimumSizeHint().width() > room_for_pages]
         frame, room = window.frameGeometry(), window.screen().availableGeometry()
         print(json.dumps({"platform": app.platformName(), "exposed": bool(handle and handle.isExposed()),
                           "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
                           "available": [room.x(), room.y(), room.width(), room.height()],
-                          "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()]}))
+                          "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
+                          "too_wide": too_wide}))
         window.close()
         app.quit()
 

@@ -44,6 +44,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(assets.app_icon())
         self.service = service
         self.panels = [OperationPanel(spec) for spec in OPERATIONS]
+        form_width = max(panel.form_width_needed() for panel in self.panels)
+        for panel in self.panels:
+            panel.set_form_width(form_width)
         self.operations = self._build_sidebar()
         self.stack = QStackedWidget()
         for panel in self.panels:

@@ -25,7 +25,7 @@ class ParamForm(QWidget):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(12)
+        form.setHorizontalSpacing(8)
         form.setVerticalSpacing(8)
         for field in fields:
             form.addRow(_row_label(field), self._with_error(field))

@@ -22,7 +22,7 @@ from tit_app.ui.operations.result_view import ResultView
 from tit_app.ui.operations.runner import OperationHandle, run_in_thread
 from tit_app.ui.widgets import hint_label, make_button, restyle
 
-FORM_WIDTH = 320  # with the sidebar, leaves the results room in a 1,024-pixel-wide window
+FORM_WIDTH = 300  # at least; wider where a form's fields need it (form_width_needed)
 
 
 class OperationPanel(QWidget):
@@ -85,6 +85,7 @@ class OperationPanel(QWidget):
         buttons.addWidget(self.run_button)
         column = QFrame()
         column.setObjectName("formPanel")
+        self._form_column, self._form_scroll = column, scroll
         column.setFixedWidth(FORM_WIDTH)
         column.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
         column_layout = QVBoxLayout(column)
@@ -98,10 +99,21 @@ class OperationPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(column)
         results = QVBoxLayout()
-        results.setContentsMargins(12, 16, 12, 16)
+        results.setContentsMargins(8, 16, 8, 16)
         results.addWidget(self.stale_note)
         results.addWidget(self.results)
         layout.addLayout(results, 1)
+
+    def form_width_needed(self) -> int:
+        """The form column's width that shows every field without clipping (fonts differ per system)."""
+        margins = self._form_column.layout().contentsMargins()
+        content = self._form_scroll.widget().minimumSizeHint().width()
+        scroll_bar = self._form_scroll.verticalScrollBar().sizeHint().width()  # a short screen shows it
+        return max(FORM_WIDTH, content + margins.left() + margins.right() + scroll_bar)
+
+    def set_form_width(self, width: int) -> None:
+        """The window gives every page's form the same width, so the results do not jump between pages."""
+        self._form_column.setFixedWidth(width)
 
     # -- running -------------------------------------------------------------------------
 

@@ -35,6 +35,13 @@ class MontageRankingModel(RowsTableModel):
     def _values(montage) -> tuple:
         return "–".join(montage.pair1), "–".join(montage.pair2), montage.target_value, montage.focality
 
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.TextAlignmentRole:
+            # Left, as the header's default: the sort arrow sits at the right edge, where a
+            # right-aligned "Focality" ran into it.
+            return None
+        return super().headerData(section, orientation, role)
+
     def cell_text(self, item, column: int) -> str:
         value = self._values(item)[column]
         return f"{value:.4g}" if isinstance(value, float) else value
@@ -57,10 +64,10 @@ class RankingView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = make_table(self.proxy, "Best montages")
-        self.table.setObjectName("rankingTable")  # style.qss leaves its sorted header room for the arrow
+        self.table.setObjectName("rankingTable")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
-        for column in (0, 1, 3):  # short values and headers; "At target (V/m)" gets the rest
+        for column in (0, 1, 2):  # as wide as their text; "Focality" (and its sort arrow) gets the rest
             header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(self.table.SingleSelection)

@@ -82,7 +82,7 @@ class MetricTile(QWidget):
 
 class MetricsCard(QFrame):
     MAX_TILES = 5
-    ROW_TILES = 3  # tiles per row beside no ranking: three fit a 1,024-pixel-wide window
+    ROW_TILES = 2  # tiles per row beside no ranking: with the form, they fit a 1,024-pixel-wide window
 
     def __init__(self, columns: int, parent=None) -> None:
         super().__init__(parent)
