@@ -64,7 +64,7 @@ class RankingView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = make_table(self.proxy, "Best montages")
-        self.table.setObjectName("rankingTable")
+        self.table.setObjectName("rankingTable")  # style.qss: narrower header padding
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
         for column in (0, 1, 2):  # as wide as their text; "Focality" (and its sort arrow) gets the rest
