@@ -9,7 +9,7 @@ from PIL import Image
 from tit_app.ops import Pair, SimTIParams, SliceSpec, sim_ti
 from tit_app.ops.colormap import TABLE, colour_values
 from tit_app.ops.png import SIGNATURE, encode_png, write_png
-from tit_app.ops.render import WHITE, render_result
+from tit_app.ops.render import PAIR_COLOURS, WHITE, render_result
 
 
 def _decode(data):
@@ -68,8 +68,8 @@ def test_render_draws_outline_electrodes_and_target():
     on_outline = np.abs(np.hypot(rows - 255.5, columns - 255.5) - 256.0) < 0.5
     white = np.all(image == WHITE, axis=-1)
     assert white[on_outline].mean() > 0.9     # markers cover a little of it
-    # T7 is the anode of pair 1: a red disc at the left edge, mid-height.
-    assert tuple(image[256, 2]) == (255, 85, 85)
+    # T7 is the anode of pair 1: a disc in pair 1's colour at the left edge, mid-height.
+    assert tuple(image[256, 2]) == PAIR_COLOURS[0]
     # The target centre dot.
     assert tuple(image[256, 256]) == WHITE
     assert tuple(image[5, 5]) == (24, 24, 24)   # outside the head
