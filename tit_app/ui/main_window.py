@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
     def __init__(self, service, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("tit_app")  # the platform adds the app's display name only to other titles
+        self.setWindowTitle("tit_app")
         self.setWindowIcon(assets.app_icon())
         self.service = service
         self.panels = [OperationPanel(spec) for spec in OPERATIONS]
