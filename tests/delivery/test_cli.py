@@ -276,3 +276,20 @@ def test_a_wayland_only_session_is_told_to_choose_wayland(isolated_env):
     problem = display_problem({"WAYLAND_DISPLAY": "wayland-0"})
     assert problem is not None and "QT_QPA_PLATFORM=wayland" in problem
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_an_unloadable_x11_plugin_is_named_instead_of_qts_abort(isolated_env, tmp_path):
+    """A PyQt5 whose xcb plugin the loader rejects (here: not a shared library at all)."""
+    import os
+
+    platforms = tmp_path / "fake" / "PyQt5" / "Qt5" / "plugins" / "platforms"
+    platforms.mkdir(parents=True)
+    (platforms.parent.parent.parent / "__init__.py").write_text("")
+    (platforms / "libqxcb.so").write_bytes(b"not a shared library")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=":99", PYTHONPATH=os.pathsep.join([str(tmp_path / "fake"), env.get("PYTHONPATH", "")]))
+    process = _tit_app(env=env)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.startswith("tit-app: error: Qt's X11 plugin cannot be loaded: ") and "libqxcb.so" in err
+    assert "libxcb-icccm4" in err and "Traceback" not in err
