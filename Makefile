@@ -6,6 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 NOQT    = .venv-noqt
+BUILD   = .venv-build
 
 .PHONY: run test test-noqt lint-imports bench screenshots package docs clean
 
@@ -51,8 +52,16 @@ screenshots: $(STAMP)
 docs: $(STAMP)
 	$(PY) scripts/update_docs.py
 
-package: $(STAMP)
-	scripts/build_bundle
+# The bundle is built in its own venv: the app's runtime dependencies and PyInstaller, nothing
+# from the test extras, and nothing added to the development .venv.
+$(BUILD)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BUILD)
+	$(BUILD)/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD)/bin/python -m pip install --quiet -e . "pyinstaller>=6,<7"
+	touch $@
+
+package: $(BUILD)/.installed
+	VENV=$(BUILD) scripts/build_bundle
 
 clean:
-	rm -rf $(VENV) $(NOQT) build dist *.egg-info
+	rm -rf $(VENV) $(NOQT) $(BUILD) build dist *.egg-info

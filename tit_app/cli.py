@@ -1,19 +1,24 @@
 """`tit-app`: the desktop app by default, subcommands for headless use.
 
 Qt is imported only when a window is needed, so `tit-app run` and `tit-app telemetry`
-work on machines without a display (and without PyQt5).
+work on machines without a display (and without PyQt5). Exit codes: 0 done, 1 failed,
+2 usage error or no display for the window, 70 an internal error (a crash); output cut short by a closed pipe
+(`tit-app telemetry status | head`) ends quietly with 141, as a shell tool killed by SIGPIPE.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from tit_app import __version__
 
 SUBCOMMANDS = ("tit_app.commands.run", "tit_app.commands.telemetry")
 EXIT_CRASH = 70  # EX_SOFTWARE (sysexits.h): an internal error
+EXIT_NO_DISPLAY = 2
+EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +36,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here for output still in the buffer (even after --help)
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more to say to it, and no traceback. Point stdout
+        # at /dev/null so the interpreter's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is not None:
@@ -49,6 +67,8 @@ def _run_command(args: argparse.Namespace) -> int:
     telemetry.install_crash_handler("cli")
     try:
         return args.func(args)
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): main() ends quietly, this is no crash
     except Exception as exc:
         record = telemetry.report_crash(exc, "cli")
         print(f"tit-app: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -70,6 +90,12 @@ def _crash_fate(record) -> str:
 
 
 def _launch_gui(args: argparse.Namespace) -> int:
+    from tit_app.display_check import display_problem
+
+    problem = display_problem()
+    if problem:
+        print(f"tit-app: error: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     try:
         from tit_app.ui.app import run_app
     except ImportError as exc:

@@ -102,6 +102,14 @@ def test_flush_failure_is_exit_1_on_stderr(tele, capsys, monkeypatch):
     assert code == 1 and err.startswith("tit-app: error: ") and "still pending" in err
 
 
+def test_flush_without_a_destination_says_so_and_succeeds(tele, capsys):
+    run(capsys, "enable")
+    record(2)
+    code, out, err = run(capsys, "flush", "--timeout", "1")
+    assert code == 0 and not err
+    assert "No destination is configured" in out and "3 pending event(s) stay on this computer" in out
+
+
 def test_purge_export_and_reset_id(tele, capsys, tmp_path):
     run(capsys, "enable")
     record(2)
@@ -228,3 +236,60 @@ def test_kinds_and_secret_names_are_checked_and_listed(capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["telemetry", "destination", "add", "--help"])
     assert "one of ga4, otlp, sentry, json" in capsys.readouterr().out
+
+
+def _tit_app(*args: str, env: dict, stdout=None):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "tit_app", *args], env=env, stdout=stdout,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_a_closed_pipe_ends_quietly_without_a_traceback(isolated_env):
+    """`tit-app telemetry status | head`: the reader is gone before the output is written."""
+    import os
+    import subprocess
+
+    for args in (("telemetry", "status"), ("telemetry", "show"), ("--help",)):
+        process = _tit_app(*args, env=dict(os.environ), stdout=subprocess.PIPE)
+        process.stdout.close()
+        _, err = process.communicate(timeout=60)
+        assert "Traceback" not in err and "BrokenPipeError" not in err, args
+        assert process.returncode in (0, 141), args
+
+
+def test_without_a_display_the_app_says_what_it_needs_and_exits_2(isolated_env):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    process = _tit_app(env=env)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.startswith("tit-app: error: there is no display") and "QT_QPA_PLATFORM=offscreen" in err
+    assert "Reinstalling the application" not in err and "Traceback" not in err
+
+
+def test_a_wayland_only_session_is_told_to_choose_wayland(isolated_env):
+    from tit_app.display_check import display_problem
+
+    problem = display_problem({"WAYLAND_DISPLAY": "wayland-0"})
+    assert problem is not None and "QT_QPA_PLATFORM=wayland" in problem
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_an_unloadable_x11_plugin_is_named_instead_of_qts_abort(isolated_env, tmp_path):
+    """A PyQt5 whose xcb plugin the loader rejects (here: not a shared library at all)."""
+    import os
+
+    platforms = tmp_path / "fake" / "PyQt5" / "Qt5" / "plugins" / "platforms"
+    platforms.mkdir(parents=True)
+    (platforms.parent.parent.parent / "__init__.py").write_text("")
+    (platforms / "libqxcb.so").write_bytes(b"not a shared library")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=":99", PYTHONPATH=os.pathsep.join([str(tmp_path / "fake"), env.get("PYTHONPATH", "")]))
+    process = _tit_app(env=env)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.startswith("tit-app: error: Qt's X11 plugin cannot be loaded: ") and "libqxcb.so" in err
+    assert "libxcb-icccm4" in err and "Traceback" not in err

@@ -77,6 +77,12 @@ def cmd_show(args) -> int:
 
 
 def cmd_flush(args) -> int:
+    if not telemetry.exporters():
+        # Nothing failed: there is nowhere to send to, so waiting and retrying would not help either.
+        pending = telemetry.status().pending
+        _say(f"No destination is configured, so nothing is sent; {pending} pending event(s) stay on this "
+             "computer. Add one with `tit-app telemetry destination add`.")
+        return EXIT_OK
     if telemetry.flush(args.timeout):
         _say("Nothing left to send.")
         return EXIT_OK

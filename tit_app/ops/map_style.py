@@ -21,7 +21,9 @@ import numpy as np
 
 CLIP_PERCENTILE = 99.0
 COLOUR_MAP = "viridis"
-PAIR_COLOURS = ((255, 85, 85), (90, 170, 255), (255, 170, 40), (230, 90, 230))
+# Okabe-Ito vermillion, sky blue, yellow and bluish green: told apart with red-green colour
+# blindness too (tests/ops/test_pair_colours.py simulates it; docs/gui.md).
+PAIR_COLOURS = ((213, 94, 0), (86, 180, 233), (240, 228, 66), (0, 158, 115))
 MISSING = (24, 24, 24)
 NEAR_SLICE_FRACTION = 0.25
 # (top, bottom, left, right) of the picture for each plane.

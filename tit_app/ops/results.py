@@ -1,6 +1,6 @@
 """What the operations return: plain data, with no knowledge of files or pictures.
 
-Saving a result is :mod:`tit_app.ops.output`; drawing it is :mod:`tit_app.ops.render`.
+Saving a result is :mod:`tit_app.ops.output`; drawing it is :mod:`tit_app.ops.figure`.
 """
 
 from __future__ import annotations

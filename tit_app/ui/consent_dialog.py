@@ -138,6 +138,7 @@ class ConsentDialog(QDialog):
         column.addStretch(1)
         area = QScrollArea()
         area.setObjectName("consentScroll")
+        area.setAccessibleName("Notice")  # a Tab stop, so the keyboard can scroll the notice
         area.setFrameShape(QFrame.NoFrame)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         area.setWidgetResizable(True)

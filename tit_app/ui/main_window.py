@@ -14,6 +14,7 @@ from PyQt5.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -24,7 +25,9 @@ from tit_app.ui import assets, window_state
 from tit_app.ui.result_files import ResultFiles
 from tit_app.ui.operations import OPERATIONS
 from tit_app.ui.operations.panel import OperationPanel
+from tit_app.ui.running import RunningOperations
 from tit_app.ui.status_item import TelemetryStatusItem
+from tit_app.ui.widgets import resize_to_fit
 
 if TYPE_CHECKING:
     from tit_app.ui.settings_dialog import SettingsDialog
@@ -45,20 +48,23 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(assets.app_icon())
         self.service = service
         self._built: dict[int, OperationPanel] = {}  # pages are built when first shown: start-up builds one
+        self._form_width = 0  # every built page's form gets the widest width any of them needs
         self.operations = self._build_sidebar()
         self.stack = QStackedWidget()
         for _ in OPERATIONS:
             self.stack.addWidget(QWidget())  # a placeholder until the page is first needed
-        self.operations.currentRowChanged.connect(self._show_page)
-        self.operations.setCurrentRow(0)
         self._build_central()
+        self.running = RunningOperations(self.operations, self)
         self.status_item = TelemetryStatusItem(service)
         self.status_item.clicked.connect(self.open_privacy)
+        self.statusBar().addPermanentWidget(self.running.label)
         self.statusBar().addPermanentWidget(self.status_item)
         self.settings_dialog: SettingsDialog | None = None
         self._build_menus()
+        self.operations.currentRowChanged.connect(self._show_page)
+        self.operations.setCurrentRow(0)
         if not window_state.restore(self):
-            self.resize(*DEFAULT_SIZE)
+            resize_to_fit(self, *DEFAULT_SIZE)
 
     def _build_sidebar(self) -> QListWidget:
         sidebar = QListWidget()
@@ -90,8 +96,20 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(side)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self._scrolling(self.stack), 1)
         self.setCentralWidget(central)
+
+    @staticmethod
+    def _scrolling(pages: QWidget) -> QScrollArea:
+        """The pages fill the window, and scroll only where the screen is smaller than a page needs
+        (at a large scale factor): the window then never grows past the screen or resizes itself."""
+        area = QScrollArea()
+        area.setObjectName("pageArea")
+        area.setWidget(pages)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.NoFrame)
+        area.setFocusPolicy(Qt.NoFocus)  # no Tab stop of its own: the page's fields take focus
+        return area
 
     def _build_menus(self) -> None:
         self.run_action = self._action("&Run", "run", "Ctrl+R", lambda: self.current_panel().run())
@@ -131,6 +149,7 @@ class MainWindow(QMainWindow):
     def _show_page(self, row: int) -> None:
         self.page(row)
         self.stack.setCurrentIndex(row)
+        self._update_cancel_action()
 
     def page(self, row: int) -> OperationPanel:
         """The operation page in `row`, built (in place of its placeholder) on first use."""
@@ -139,11 +158,21 @@ class MainWindow(QMainWindow):
             panel = self._built[row] = OperationPanel(OPERATIONS[row])
             panel.run_ended.connect(self.show_message)
             panel.simulation_requested.connect(self.open_simulation)
+            panel.running_changed.connect(self._update_cancel_action)
+            self._fit_forms(panel)
+            self.running.add(row, panel)
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, panel)
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         return panel
+
+    def _fit_forms(self, new_panel: OperationPanel) -> None:
+        """Every page's form gets the same width, so results do not jump between pages; a page
+        needing more than those built before widens them all once."""
+        self._form_width = max(self._form_width, new_panel.form_width_needed())
+        for panel in (*self._built.values(), new_panel):
+            panel.set_form_width(self._form_width)
 
     @property
     def panels(self) -> list[OperationPanel]:
@@ -154,14 +183,31 @@ class MainWindow(QMainWindow):
         return self.page(self.stack.currentIndex())
 
     def panel(self, name: str) -> OperationPanel:
-        return self.page(next(row for row, spec in enumerate(OPERATIONS) if spec.name == name))
+        return self.page(self._row(name))
+
+    @staticmethod
+    def _row(name: str) -> int:
+        return next(row for row, spec in enumerate(OPERATIONS) if spec.name == name)
 
     def cancel_current(self) -> None:
-        self.current_panel().cancel()  # does nothing unless it is running
+        """Esc: cancel the run on the page in view, and say what was cancelled (or why nothing was)."""
+        panel = self.current_panel()
+        if panel.is_running():
+            panel.cancel()
+            self.show_message(f"Cancelling {panel.spec.title}…")
+        elif self.running.running():
+            self.show_message(f"Nothing runs on this page; {self.running.summary()} runs on its own page, "
+                              "where Esc cancels it.")
+
+    def _update_cancel_action(self, *_) -> None:
+        panel = self.current_panel()
+        running = panel.is_running()  # the action stays enabled: Esc elsewhere says where the run is
+        self.cancel_action.setText(f"&Cancel {panel.spec.title}" if running else "&Cancel")
 
     def open_simulation(self, values: dict) -> None:
-        panel = self.panel("sim_ti")
-        self.operations.setCurrentRow(self.panels.index(panel))
+        row = self._row("sim_ti")
+        self.operations.setCurrentRow(row)
+        panel = self.page(row)
         panel.form.set_values(values)
         panel.run()
 
@@ -188,8 +234,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def running_panels(self) -> list[OperationPanel]:
-        return [p for p in self._built.values() if p.is_running()]
+        return self.running.running()
+
+    def confirm_quit(self) -> bool:
+        """True to quit: at once when nothing runs, else when the user agrees to cancel the run."""
+        if not self.running.running():
+            return True
+        box = QMessageBox(QMessageBox.Question, "Quit while running?",
+                          f"{self.running.summary()} is still running. Quitting cancels it and its result "
+                          "is lost.", parent=self)
+        quit_button = box.addButton("Cancel the run and quit", QMessageBox.AcceptRole)
+        keep = box.addButton("Keep running", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec_()
+        return box.clickedButton() is quit_button
 
     def closeEvent(self, event) -> None:
+        if not self.confirm_quit():
+            event.ignore()
+            return
         window_state.save(self)
         super().closeEvent(event)

@@ -40,6 +40,11 @@ class Field:
                 return editors
         return []
 
+    def spoken_names(self) -> dict[str, str]:
+        """ParamError field names (`pair1.anode`) and the name the user knows them by (`Pair 1 anode`)."""
+        return {name: editors[0].accessibleName() for name, editors in self._editors.items()
+                if editors[0].accessibleName()}
+
     def editors(self) -> list[QWidget]:
         return list(dict.fromkeys(e for editors in self._editors.values() for e in editors))
 

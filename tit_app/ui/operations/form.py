@@ -6,6 +6,8 @@ offending editor is marked `invalid` for the style sheet, before anything starts
 
 from __future__ import annotations
 
+import re
+
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
@@ -23,7 +25,7 @@ class ParamForm(QWidget):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(12)
+        form.setHorizontalSpacing(8)
         form.setVerticalSpacing(8)
         for field in fields:
             form.addRow(_row_label(field), self._with_error(field))
@@ -62,11 +64,24 @@ class ParamForm(QWidget):
             if editors:
                 for editor in editors:
                     _mark(editor, True)
-                _show(self._errors[id(field)], message)
+                _show(self._errors[id(field)], self.readable(message))
                 editors[0].setFocus(Qt.OtherFocusReason)
                 return editors
-        _show(self.general_error, f"{field_name}: {message}")
+        _show(self.general_error, self.readable(f"{field_name}: {message}"))
         return []
+
+    def readable(self, message: str) -> str:
+        """`message` with ops' internal field names (`pair1.anode`) replaced by the names the form shows.
+
+        Only names that cannot be ordinary words are replaced (they hold a dot, a digit or a bracket):
+        'electrodes' in "needs 4 distinct electrodes" is prose, `pair1.anode` never is.
+        """
+        names = {name: spoken for field in self.fields for name, spoken in field.spoken_names().items()
+                 if re.search(r"[.\d\[]", name)}
+        if not names:
+            return message
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r"\b")
+        return pattern.sub(lambda match: names[match.group(0)], message)
 
     def clear_errors(self) -> None:
         for label in (self.general_error, *self._errors.values()):

@@ -33,7 +33,7 @@ class HeatmapView(QWidget):
         super().__init__(parent)
         self.setObjectName("heatmapView")
         self.setAccessibleName("Envelope map")
-        self.setMinimumSize(280, 280)
+        self.setMinimumSize(220, 220)  # fits beside the numbers in a 1,024 × 700 window
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.picture: MapPicture | None = None
         self._scaled: QPixmap | None = None  # the picture at the size last drawn

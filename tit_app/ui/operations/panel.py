@@ -20,12 +20,13 @@ from tit_app.ui.operations.result_view import ResultView
 from tit_app.ui.operations.runner import OperationHandle, run_in_thread
 from tit_app.ui.widgets import hint_label, make_button, restyle
 
-FORM_WIDTH = 372
+FORM_WIDTH = 300  # at least; wider where a form's fields need it (form_width_needed)
 
 
 class OperationPanel(QWidget):
     run_ended = pyqtSignal(str)  # a one-line outcome for the status bar
     simulation_requested = pyqtSignal(dict)  # form values for Simulate TI
+    running_changed = pyqtSignal(bool)
 
     def __init__(self, spec: Operation, parent=None) -> None:
         super().__init__(parent)
@@ -44,11 +45,17 @@ class OperationPanel(QWidget):
         self.state = QLabel("Ready")
         self.state.setObjectName("stateLabel")
         self.state.setWordWrap(True)
+        self.stale_note = hint_label("Previous result: a new run is in progress.")
+        self.stale_note.setObjectName("staleNote")
+        self.stale_note.hide()
         self.results = ResultView(with_ranking=spec.name == "ex_search")
         self.results.montage_opened.connect(self._open_montage)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self._params = None
+        self._shown_params = None  # the parameters of the result on show (a new run may be under way)
+        self._refusal: str | None = None
+        self._announced_running = False
         self._build_layout()
         self._set_running(False)
 
@@ -69,11 +76,13 @@ class OperationPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.NoFocus)  # the fields inside take focus; the area itself is no Tab stop
         buttons = QHBoxLayout()
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.run_button)
         column = QFrame()
         column.setObjectName("formPanel")
+        self._form_column, self._form_scroll = column, scroll
         column.setFixedWidth(FORM_WIDTH)
         column.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
         column_layout = QVBoxLayout(column)
@@ -87,18 +96,39 @@ class OperationPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(column)
         results = QVBoxLayout()
-        results.setContentsMargins(16, 16, 16, 16)
+        results.setContentsMargins(8, 16, 8, 16)
+        results.addWidget(self.stale_note)
         results.addWidget(self.results)
         layout.addLayout(results, 1)
+
+    def form_width_needed(self) -> int:
+        """The form column's width that shows every field without clipping (fonts differ per system)."""
+        margins = self._form_column.layout().contentsMargins()
+        content = self._form_scroll.widget().minimumSizeHint().width()
+        scroll_bar = self._form_scroll.verticalScrollBar().sizeHint().width()  # a short screen shows it
+        return max(FORM_WIDTH, content + margins.left() + margins.right() + scroll_bar)
+
+    def set_form_width(self, width: int) -> None:
+        """The window gives every page's form the same width, so the results do not jump between pages."""
+        self._form_column.setFixedWidth(width)
 
     # -- running -------------------------------------------------------------------------
 
     def is_running(self) -> bool:
         return self.handle is not None
 
+    def set_refusal(self, reason: str | None) -> None:
+        """While `reason` is set (another operation runs), Run is refused and says why."""
+        self._refusal = reason
+        self.run_button.setToolTip(reason or "Run (Ctrl+R)")
+        self._set_running(self.is_running())
+
     def run(self) -> bool:
         """Validate, then start in a worker thread; False when a field is invalid or a run is on."""
         if self.is_running():
+            return False
+        if self._refusal:
+            self.state.setText(self._refusal)
             return False
         self.form.clear_errors()
         try:
@@ -132,10 +162,16 @@ class OperationPanel(QWidget):
             self.handle.cancel()
 
     def stop(self, timeout_s: float) -> bool:
-        """Cancel and wait (at quit)."""
-        return self.handle.stop(timeout_s) if self.handle is not None else True
+        """Cancel and wait (at quit); a run that stopped counts as ended at once, not when its signal arrives."""
+        if self.handle is None:
+            return True
+        stopped = self.handle.stop(timeout_s)
+        if stopped:
+            self._ended()
+        return stopped
 
     def _finished(self, shown) -> None:
+        self._shown_params = self._params
         self.results.show_result(shown)
         # The duration telemetry recorded for this run, so "Your usage" shows the same figure.
         self._report(f"Finished in {seconds(self.handle.duration_s)}.")
@@ -163,12 +199,19 @@ class OperationPanel(QWidget):
         self._set_running(False)
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
+        self.run_button.setEnabled(not running and not self._refusal)
         self.cancel_button.setEnabled(running)
         self.form.setEnabled(not running)
+        stale = running and self.results.result is not None
+        self.stale_note.setVisible(stale)
+        if self.results.ranking is not None:
+            self.results.ranking.set_stale(stale)
+        if running != self._announced_running:
+            self._announced_running = running
+            self.running_changed.emit(running)
 
     def _open_montage(self, montage) -> None:
-        params = self._params
+        params = self._shown_params
         values = {"pair1": montage.pair1, "pair2": montage.pair2}
         if params is not None:
             values.update(current1=params.current1_ma, current2=params.current2_ma,

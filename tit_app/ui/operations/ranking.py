@@ -13,6 +13,7 @@ from tit_app.ui.widgets import hint_label, make_button, make_table
 
 SORT_ROLE = Qt.UserRole + 1
 MONTAGE_ROLE = Qt.UserRole + 2
+STALE_TIP = "This ranking is from the previous run; it can be opened again when the new run ends."
 
 
 def merged_ranking(result) -> list:
@@ -52,6 +53,10 @@ class MontageRankingModel(RowsTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if role == Qt.ToolTipRole and orientation == Qt.Horizontal and 0 <= section < len(self.HEADERS):
             return PAIR_TIPS[section] if section < 2 else SCORES[section - 2].definition
+        if role == Qt.TextAlignmentRole:
+            # Left, as the header's default: the sort arrow sits at the right edge, where a
+            # right-aligned "Focality" ran into it.
+            return None
         return super().headerData(section, orientation, role)
 
     def cell_text(self, item, column: int) -> str:
@@ -76,6 +81,7 @@ class RankingView(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = make_table(self.proxy, "Best montages")
+        self.table.setObjectName("rankingTable")  # style.qss: narrower header padding
         columns = self.table.horizontalHeader()
         columns.setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
         for column in MontageRankingModel.NUMERIC_COLUMNS:  # the scores' full names always show
@@ -83,15 +89,16 @@ class RankingView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(self.table.SingleSelection)
         self.table.sortByColumn(MontageRankingModel.FOCALITY_COLUMN, Qt.DescendingOrder)
-        self.table.doubleClicked.connect(self._open)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move between rows
+        self.table.activated.connect(self._open)  # Return on a row, or a double click
         self.heading = QLabel("<b>Best montages</b>")
         self.heading.setWordWrap(True)
         self.note = hint_label()
         self.open_button = make_button("Open as simulation", "open", "Open the selected montage as a simulation")
         self.open_button.clicked.connect(self._open_selected)
-        self.open_button.setEnabled(False)
-        self.table.selectionModel().selectionChanged.connect(
-            lambda *_: self.open_button.setEnabled(bool(self.table.selectionModel().selectedRows())))
+        self.stale = False  # while a new run is in progress, this ranking is the previous one's
+        self._update_open_button()
+        self.table.selectionModel().selectionChanged.connect(self._update_open_button)
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
         header.addWidget(self.open_button)
@@ -106,13 +113,22 @@ class RankingView(QWidget):
         self.model.set_result(result)
         if result is not None:
             self.note.setText(f"{self.model.rowCount()} of {result.combinations:,} montages, the best by each "
-                              "score, computed on 3-D sample points. Double-click one to simulate it.")
+                              "score, computed on 3-D sample points. Double-click one or press Return to "
+                              "simulate it.")
             self.note.setToolTip("\n\n".join(f"{f.name}: {f.definition}" for f in SCORES))
-        self.open_button.setEnabled(False)
+        self._update_open_button()
+
+    def set_stale(self, stale: bool) -> None:
+        self.stale = stale
+        self._update_open_button()
+
+    def _update_open_button(self, *_) -> None:
+        self.open_button.setEnabled(not self.stale and bool(self.table.selectionModel().selectedRows()))
+        self.open_button.setToolTip(STALE_TIP if self.stale else "")
 
     def _open(self, index) -> None:
         montage = index.sibling(index.row(), 0).data(MONTAGE_ROLE)
-        if montage is not None:
+        if montage is not None and not self.stale:
             self.montage_opened.emit(montage)
 
     def _open_selected(self) -> None:

@@ -73,7 +73,7 @@ class MetricTile(QWidget):
 
 class MetricsCard(QFrame):
     MAX_TILES = 8
-    COLUMNS = 5  # in a row under the map; one column beside it when a ranking takes the room below
+    ROW_TILES = 2  # tiles per row beside no ranking: with the form, they fit a 1,024-pixel-wide window
 
     def __init__(self, columns: int, parent=None) -> None:
         super().__init__(parent)
@@ -82,6 +82,8 @@ class MetricsCard(QFrame):
         self.montage_caption = _styled_label("metricCaption")
         self.montage = _styled_label("metricText")
         self.montage.setTextFormat(Qt.RichText)
+        for label in (self.montage_caption, self.montage):  # long lists wrap instead of widening the window
+            label.setWordWrap(True)
         grid = QGridLayout(self)
         grid.setContentsMargins(16, 12, 16, 12)
         grid.setHorizontalSpacing(28)
@@ -115,7 +117,7 @@ class ResultView(QWidget):
     def __init__(self, with_ranking: bool = False, parent=None) -> None:
         super().__init__(parent)
         self.heatmap = HeatmapView()
-        self.metrics = MetricsCard(columns=1 if with_ranking else MetricsCard.COLUMNS)
+        self.metrics = MetricsCard(columns=1 if with_ranking else MetricsCard.ROW_TILES)
         self.ranking = RankingView() if with_ranking else None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

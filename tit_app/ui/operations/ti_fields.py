@@ -78,12 +78,13 @@ class TargetField(Field):
         self.label, self.tooltip = target.label, target.tooltip
         self.xyz = []
         for axis, value in zip("xyz", target.default):
-            # The axis letter is the prefix: a unit after each of three boxes would crowd out the digits.
+            # The axis letter is the prefix; the unit follows the three boxes once, for the whole row.
             box = number_box(value, target.low, target.high, "", f"{target.label} {axis} in millimetres",
                              target.decimals, target.step)
             box.setPrefix(f"{axis} ")
             without_buttons(box)  # three boxes in a row: room for digits, not arrows
             self.xyz.append(self._add(box, *target.errors, stretch=1))
+        self._layout.addWidget(QLabel(target.unit))  # once for the row: the boxes need their room
 
     def values(self) -> dict:
         return {"target": tuple(box.value() for box in self.xyz)}

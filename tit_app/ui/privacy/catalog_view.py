@@ -155,7 +155,7 @@ class CatalogView(QWidget):
 class CatalogDialog(QDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("What tit_app collects")
+        self.setWindowTitle("What we collect — tit_app")  # ends in the app name, which X11 would append
         self.view = CatalogView()
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
