@@ -174,7 +174,9 @@ def _shared(defaults) -> tuple[Param, ...]:
               unit="mm", metavar="MM"),
         Param("head_model", CHOICE, head.model,
               "head model: four-shell (brain, CSF, skull, scalp) or homogeneous", ("head.model",),
-              choices=HEAD_MODELS),
+              label="Head model", accessible_name="Head model", choices=HEAD_MODELS,
+              tooltip="Four-shell: brain, CSF, skull and scalp, each with its own conductivity (the "
+                      "default). Homogeneous: one tissue, faster and more optimistic (docs/ops.md)."),
         Param("conductivity", NUMBER, head.conductivity_s_per_m,
               "tissue conductivity of the homogeneous model", ("head.conductivity_s_per_m",),
               unit="S/m", metavar="S/M"),
@@ -216,7 +218,10 @@ def _ex_params(d) -> tuple[Param, ...]:
             Param("rank_by", CHOICE, d.rank_by,
                   "which ranking picks the mapped montage: focality, or combined (target envelope x "
                   "focality); both only among montages above the intensity floor",
-                  ("rank_by",), choices=RANK_BY),
+                  ("rank_by",), label="Map the best by", accessible_name="Map the best by",
+                  tooltip="Focality: the most focal montage above the intensity floor. Combined: the "
+                          "best target envelope x focality above the floor (docs/ops.md).",
+                  choices=RANK_BY),
             Param("min_target_fraction", NUMBER, d.min_target_fraction,
                   "intensity floor: a montage is ranked by focality or combined score only if its "
                   "mean target envelope reaches this share of the strongest montage's (0 turns it off)",
@@ -234,6 +239,7 @@ def _defaults(name: str):
 # The slice rows: the plane's row also answers for the offset, which follows the target.
 _TARGET_ROWS = (("target",), ("target_radius",))
 _SLICE_ROW = (("plane", "offset", "size"),)
+_HEAD_ROW = (("head_model",),)
 
 
 def _pair_rows(count: int) -> tuple[tuple[str, ...], ...]:
@@ -264,28 +270,29 @@ OPERATIONS: tuple[Operation, ...] = (
         "Temporal-interference envelope of two electrode pairs on a slice through the target.",
         "TI envelope of two electrode pairs on a slice",
         sim_ti, _pairs(_defaults("sim_ti"), 2) + _shared(_defaults("sim_ti")),
-        _pair_rows(2) + _TARGET_ROWS + _SLICE_ROW, _slice_params),
+        _pair_rows(2) + _TARGET_ROWS + _SLICE_ROW + _HEAD_ROW, _slice_params),
     Operation(
         "sim_mti", "sim-mti", "Simulate mTI", "sim-mti",
         "Multichannel TI: two TI channels (pairs 1+2 and 3+4) combined on a slice.",
         "multichannel TI envelope of four electrode pairs on a slice",
         sim_mti, _pairs(_defaults("sim_mti"), 4) + _shared(_defaults("sim_mti")),
-        _pair_rows(4) + _TARGET_ROWS + _SLICE_ROW, _slice_params),
+        _pair_rows(4) + _TARGET_ROWS + _SLICE_ROW + _HEAD_ROW, _slice_params),
     Operation(
         "flex_search", "flex-search", "Flex search", "flex",
         "Optimise four free electrode positions for the most focal envelope at the target.",
         "optimise free positions of four electrodes for a target",
         flex_search, _flex_params(_defaults("flex_search")),
         _TARGET_ROWS + (("budget",), ("restarts",), ("seed",), ("current1",), ("current2",),
-                        ("min_separation",), ("clearance",)) + _SLICE_ROW,
+                        ("min_separation",), ("clearance",)) + _SLICE_ROW + _HEAD_ROW,
         _flex_safe_params),
     Operation(
         "ex_search", "ex-search", "Exhaustive search", "ex-search",
         "Score every two-pair montage of the candidate electrodes and rank them.",
         "score every two-pair montage from a list of electrodes",
         ex_search, _ex_params(_defaults("ex_search")),
-        (("electrodes",),) + _TARGET_ROWS + (("current1",), ("current2",), ("top",),
-                                             ("min_target_fraction",), ("clearance",)) + _SLICE_ROW,
+        (("electrodes",),) + _TARGET_ROWS + (("current1",), ("current2",), ("top",), ("rank_by",),
+                                             ("min_target_fraction",), ("clearance",)) + _SLICE_ROW
+        + _HEAD_ROW,
         _ex_safe_params),
 )
 

@@ -12,6 +12,7 @@ from PIL import Image
 
 from tit_app.ops import Pair, SimTIParams, SliceSpec, sim_ti
 from tit_app.ops.figure import DPI, SIZE_IN, result_figure, write_figure
+from tit_app.ops import map_style
 from tit_app.ops.map_style import MISSING, colour_limit, colour_table, colour_values, near_slice
 
 
@@ -91,7 +92,7 @@ def test_written_png_decodes_and_shows_the_anode_in_its_pair_colour(tmp_path, co
     f7 = next(e for e in coronal.electrodes if e.label == "F7")
     column, row = figure.axes[0].transData.transform((f7.position_mm[0], f7.position_mm[2]))
     height = pixels.shape[0]
-    assert tuple(pixels[round(height - row), round(column)]) == (255, 85, 85)   # a filled red disc
+    assert tuple(pixels[round(height - row), round(column)]) == map_style.PAIR_COLOURS[0]  # a filled disc
 
 
 def test_figure_needs_no_display_and_loads_no_gui_toolkit(tmp_path):

@@ -177,3 +177,33 @@ def test_the_ranking_sorts_and_opens_a_montage_as_a_simulation(telemetry_env, qt
     labels = [(e.label, e.role, e.pair) for e in sim.results.heatmap.sim.electrodes]
     assert labels[:2] == [(best.pair1[0], "anode", 1), (best.pair1[1], "cathode", 1)]
     assert sim.results.heatmap.sim.grid.size == 32
+
+
+def test_the_head_model_and_the_ranking_choice_are_in_the_forms(telemetry_env, qtbot):
+    telemetry_env(consent=False)
+    for spec in OPERATIONS:
+        panel = make_panel(qtbot, spec)
+        choice = next(f for f in panel.form.fields if f.label == "Head model")
+        assert choice.values() == {"head_model": "four-shell"}  # the default, as docs/ops.md says
+        choice.set_values({"head_model": "homogeneous"})
+        assert BY_NAME[spec.name].build(panel.form.values()).head.model == "homogeneous"
+    search = make_panel(qtbot, BY_NAME["ex_search"])
+    rank = next(f for f in search.form.fields if f.label == "Map the best by")
+    rank.set_values({"rank_by": "combined"})
+    assert BY_NAME["ex_search"].build(search.form.values()).rank_by == "combined"
+
+
+def test_a_montage_opens_as_a_simulation_in_the_search_head_model(telemetry_env, qtbot):
+    telemetry_env(consent=False)
+    window = MainWindow(TelemetryService())  # not started: this test needs no delivery
+    qtbot.addWidget(window)
+    panel = window.panel("ex_search")
+    panel.form.fields[0].edit.setText("F7 F8 P7 P8 T7 T8")
+    next(f for f in panel.form.fields if f.label == "Head model").set_values({"head_model": "homogeneous"})
+    set_slice_size(panel, 32)
+    run_to_end(qtbot, panel)
+    panel.results.ranking.table.selectRow(0)
+    panel.results.ranking.open_button.click()
+    sim = window.panel("sim_ti")
+    qtbot.waitUntil(lambda: not sim.is_running(), timeout=10_000)
+    assert BY_NAME["sim_ti"].build(sim.form.values()).head.model == "homogeneous"

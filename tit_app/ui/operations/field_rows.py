@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tit_app.operations import COUNT, CURRENT, LENGTH, NAMES, NUMBER, PAIR, PLANE, POINT, Operation
-from tit_app.ui.operations.fields import Field, IntField
+from tit_app.operations import CHOICE, COUNT, CURRENT, LENGTH, NAMES, NUMBER, PAIR, PLANE, POINT, Operation
+from tit_app.ui.operations.fields import ChoiceField, Field, IntField
 from tit_app.ui.operations.ti_fields import CurrentField, LengthField, NamesField, PairField, SliceField, TargetField
 
 # The kinds of a row's parameters -> the editor showing them.
@@ -16,6 +16,7 @@ EDITORS = {
     (PLANE, LENGTH, COUNT): SliceField,
     (COUNT,): IntField,
     (NAMES,): NamesField,
+    (CHOICE,): ChoiceField,
 }
 
 

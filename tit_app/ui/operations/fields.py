@@ -11,7 +11,7 @@ The TI-specific editors are in `ti_fields`; `field_rows` picks one for each row.
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QDoubleSpinBox, QHBoxLayout, QSpinBox, QWidget
+from PyQt5.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QSpinBox, QWidget
 
 from tit_app.operations import Param
 
@@ -107,3 +107,24 @@ class IntField(Field):
 
     def values(self) -> dict:
         return {self.key: self.box.value()}
+
+
+class ChoiceField(Field):
+    """One of the parameter's choices (head model, which ranking the map shows)."""
+
+    def __init__(self, param: Param) -> None:
+        super().__init__()
+        self.key, self.label, self.tooltip = param.key, param.label, param.tooltip
+        self.box = QComboBox()
+        self.box.setAccessibleName(param.accessible_name or param.label)
+        for choice in param.choices:
+            self.box.addItem(choice.capitalize(), choice)
+        self.box.setCurrentIndex(max(0, self.box.findData(param.default)))
+        self._add(self.box, *param.errors, stretch=1)
+
+    def values(self) -> dict:
+        return {self.key: self.box.currentData()}
+
+    def set_values(self, values: dict) -> None:
+        if values.get(self.key):
+            self.box.setCurrentIndex(max(0, self.box.findData(values[self.key])))

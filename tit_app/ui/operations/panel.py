@@ -216,5 +216,5 @@ class OperationPanel(QWidget):
         if params is not None:
             values.update(current1=params.current1_ma, current2=params.current2_ma,
                           target=params.target.centre_mm, target_radius=params.target.radius_mm,
-                          plane=params.slice.plane, size=params.slice.size)
+                          plane=params.slice.plane, size=params.slice.size, head_model=params.head.model)
         self.simulation_requested.emit(values)
