@@ -187,3 +187,18 @@ def test_a_dialog_that_cannot_be_shown_is_never_tried_again(qtbot, start):
     qtbot.wait(50)
     assert relay.dialog is None and len(crashes()) == 1
     assert still_running(qtbot)
+
+
+def test_a_repeat_shown_in_the_dialog_says_it_was_counted(qtbot, start):
+    start(consent=False)
+    records = []
+    for _ in range(2):
+        try:
+            _failing_slot()
+        except ValueError as exc:
+            records.append(telemetry.report_crash(exc, "gui"))
+    first, repeat = records
+    assert first.can_send_once and repeat.repeat
+    dialog = crash_dialog.CrashDialog(repeat)
+    qtbot.addWidget(dialog)
+    assert dialog.sharing.text() == crash_dialog.REPEAT and "counted" in crash_dialog.REPEAT

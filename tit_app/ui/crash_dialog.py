@@ -33,6 +33,8 @@ SHARED = ("This error report was queued like any other event. Under Settings →
 OFFER = ("Error reporting is off, so nothing was recorded. You can send this one report, exactly as shown "
          "below, once; error reporting stays off.")
 OFF = "Error reporting is off on this computer, so nothing was recorded or sent."
+REPEAT = ("The same error happened before in this session: it was counted, not recorded again "
+          "(the next error report says how often).")
 
 
 def headline(record) -> str:
@@ -43,6 +45,8 @@ def headline(record) -> str:
 def sharing_text(record) -> str:
     if record.shared:
         return SHARED
+    if record.repeat:
+        return REPEAT
     return OFFER if record.can_send_once else OFF
 
 

@@ -117,6 +117,31 @@ def _reask_dialog(out: Path) -> None:
     answer(dialog, dialog.enable_button)
 
 
+def _crash_dialogs(window, out: Path) -> None:
+    """The dialog after an unhandled error, with sharing on and (Send this report once) off."""
+    from tit_app.ui.crash_dialog import CrashDialog
+
+    for name, sharing, fail in (("crash-dialog.png", True, _fail_on_purpose),
+                                ("crash-dialog-off.png", False, _fail_differently)):
+        telemetry.set_enabled(sharing, "usage", via="privacy page")
+        wait_until(lambda: not tasks().busy(), 5.0)
+        try:
+            fail()
+        except ValueError as exc:
+            dialog = CrashDialog(telemetry.report_crash(exc, "gui"), window)
+        dialog.show()
+        save(dialog, out / name)
+        dialog.deleteLater()
+
+
+def _fail_on_purpose() -> None:
+    raise ValueError("grid size must be a power of two in this example")
+
+
+def _fail_differently() -> None:  # another place, so not a repeat of the first
+    raise ValueError("the example's second error")
+
+
 def _main_window(window, out: Path) -> None:
     window.resize(*DEFAULT_SIZE)
     sim = window.panel("sim_ti")
@@ -206,6 +231,7 @@ def render_screenshots(out_dir: str) -> int:
             _operations(window, out)
             _privacy_page(shell, window, out)
             _reask_dialog(out)
+            _crash_dialogs(window, out)
             window.hide()
         finally:
             shell.shutdown()
