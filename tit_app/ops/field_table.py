@@ -18,8 +18,8 @@ when the electrode passes over the point, and on this scale that peak is as
 wide as the rest. Near the centre t tends to (1 - x) / 2, so no point is
 special there. With 96 nodes the interpolated field agrees with the series
 to about 1e-7 of the point's largest field 12 mm below the scalp (the
-searches' default clearance) and to 1e-6 at ``MIN_DEPTH``;
-tests/ops/test_field_table.py checks it.
+searches' default clearance) and to 2e-6 at 5 mm (skull);
+tests/ops/test_field_table.py checks 1e-5.
 
 Points in the scalp layer or less than ``MIN_DEPTH`` of the radius below the
 scalp, and every point of the homogeneous head (whose closed form is as fast

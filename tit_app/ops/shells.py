@@ -27,6 +27,8 @@ sorted by the degrees they need, so each degree updates a leading slice.
 E = -grad V = -(I / (4 pi R^2)) * (S_r r_hat + S_x (s - x r_hat)), with S_r
 the rho-derivative sum and S_x the x-derivative sum over rho; the Legendre
 polynomials and their derivatives come from the usual recurrences.
+Searches, which need the sums at the same points for many electrodes,
+interpolate them from a table (:mod:`tit_app.ops.field_table`).
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ def shell_coefficients(rho: tuple[float, ...], conductivities: tuple[float, ...]
     return ShellCoefficients(rho_a, sigma, a, b)
 
 
-def _layer_of(rho: np.ndarray, shells: ShellCoefficients) -> np.ndarray:
+def layer_of(rho: np.ndarray, shells: ShellCoefficients) -> np.ndarray:
+    """The layer (0 = innermost) of each radius / R."""
     return np.minimum(np.searchsorted(shells.rho, rho, side="right"), len(shells.rho) - 1)
 
 
@@ -164,17 +167,12 @@ def _series(shells, rho, layer, x, degrees):
     return s_r, s_x
 
 
-def layer_of(rho: np.ndarray, shells: ShellCoefficients) -> np.ndarray:
-    """The layer (0 = innermost) of each radius / R."""
-    return _layer_of(rho, shells)
-
-
 def shell_sums(shells: ShellCoefficients, rho: np.ndarray,
                x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(S_r, S_x), each (points, k), at radii ``rho`` (points,) and the
     cosines ``x`` (points, k) of the angles to the electrodes, without the
     closed-form part of the outermost layer."""
-    layer = _layer_of(rho, shells)
+    layer = layer_of(rho, shells)
     degrees = degrees_needed(rho, layer, shells)
     order = np.argsort(-degrees, kind="stable")
     sorted_sums = _series(shells, rho[order], layer[order], np.clip(x[order], -1.0, 1.0),
@@ -215,7 +213,7 @@ def shell_source_fields(shells: ShellCoefficients, radius_mm: float, sources,
     s_r, s_x = shell_sums(shells, rho, x)
     fields = field_from_sums(s_r, s_x, r_hat, x, sources, radius_mm)
     outermost = len(shells.rho) - 1
-    in_scalp = _layer_of(rho, shells) == outermost
+    in_scalp = layer_of(rho, shells) == outermost
     scalp_scale = 1e3 / (4.0 * np.pi * shells.conductivities[outermost])
     for k, source in enumerate(sources):
         fields[in_scalp, k] += scalp_scale * unit_source_field(
