@@ -87,6 +87,7 @@ def worst_cancel_latency(operation, params, samples: int = 5) -> float:
 
 
 def main() -> int:
+    defaults = FlexSearchParams()
     cases = [
         ("sim_ti 128x128", "2 pairs, four-shell head", lambda: sim_ti(SimTIParams()), 15, 0.100),
         ("sim_ti 128x128", "2 pairs, homogeneous head",
@@ -94,6 +95,8 @@ def main() -> int:
         ("sim_mti 128x128", "4 pairs", lambda: sim_mti(SimMTIParams()), 7, None),
         ("flex_search", "2,000 evaluations",
          lambda: flex_search(FlexSearchParams(budget=2000)), 3, None),
+        ("flex_search", f"defaults ({defaults.budget:,} evaluations)",
+         lambda: flex_search(defaults), 3, None),
         ("ex_search", f"20 electrodes, {montage_count(len(CLASSIC_20)):,} montages",
          lambda: ex_search(ExSearchParams()), 3, None),
     ]
