@@ -4,9 +4,9 @@ Pair fields, the two-pair TI envelope, and an envelope mapped on a slice.
 
 :func:`~tit_app.ops.sim_ti.sim_ti` and :func:`~tit_app.ops.sim_mti.sim_mti` map
 their montage with :func:`simulate_montage`, which also maps each pair's
-carrier magnitude and the radial envelope; the searches score montages with
-:func:`ti_envelope_on` (fixed sample points, tabulated field) and map their
-best one with :func:`simulate_pairs`.
+carrier magnitude and the radial envelope; ``flex_search`` scores montages
+with :func:`ti_envelope_on` (fixed sample points, tabulated field), and the
+searches map their best montage with :func:`ti_envelope_at`.
 """
 
 from __future__ import annotations
