@@ -5,10 +5,11 @@ above a point (angle 0), opposite it (angle pi) and anywhere between."""
 import numpy as np
 import pytest
 
-from tit_app.ops import Head
+from tit_app.ops import FlexSearchParams, Head, Target, electrodes
 from tit_app.ops.field_table import MIN_DEPTH, FieldTable, PointFields
+from tit_app.ops.flex_search import montage_scores, scoring_points
 from tit_app.ops.head_model import unit_fields
-from tit_app.ops.sampling import DEFAULT_CLEARANCE_MM
+from tit_app.ops.sampling import DEFAULT_CLEARANCE_MM, sample_points
 
 HEAD = Head().validated()
 TOLERANCE = 1e-5     # of the largest field over the points
@@ -95,3 +96,18 @@ def test_the_homogeneous_head_and_untabulated_points_use_the_exact_field():
                                   unit_fields(homogeneous, electrodes, points))
     np.testing.assert_array_equal(PointFields(HEAD, points, tabulate=False).unit_fields(electrodes),
                                   unit_fields(HEAD, electrodes, points))
+
+
+def test_flex_search_scores_montages_on_the_table_as_on_the_series():
+    """The optimisation points of flex_search use the table; its scores of
+    montages equal those from the series to well within 1e-5."""
+    params = FlexSearchParams(target=Target((50.0, 0.0, 0.0))).validated()
+    samples = sample_points(params.target, params.sampling, params.head,
+                            np.random.default_rng(0), params.clearance_mm)
+    tabled = scoring_points(samples, params.head, tabulate=True)
+    exact = scoring_points(samples, params.head, tabulate=False)
+    for names in [("T8", "P8", "F8", "C4"), ("Fz", "Pz", "T7", "T8"), ("C6", "FT8", "TP8", "CP6")]:
+        positions = np.array([electrodes.position_mm(n, params.head.radius_mm) for n in names])
+        scores = montage_scores(positions, params, tabled)
+        assert min(scores) > 0.0
+        np.testing.assert_allclose(scores, montage_scores(positions, params, exact), rtol=1e-6)
