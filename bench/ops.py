@@ -1,10 +1,10 @@
 """Speed of the TI operations: ``.venv/bin/python bench/ops.py``.
 
-Prints one table: the median wall time of several runs of each operation
-in the default four-shell head (sim_ti on 128x128 has a 100 ms target; the
-homogeneous sphere is timed too, for comparison), after the field of one
-flex_search evaluation from the field table, the series and the
-homogeneous closed form; then how long each one takes to
+Prints one table: the median wall time of several runs of the field of one
+flex_search evaluation (from the field table, the series and the
+homogeneous closed form) and of each operation in the default four-shell
+head (sim_ti on 128x128 has a 100 ms target; the homogeneous sphere is
+timed too, for comparison); then how long each operation takes to
 stop after a cancel from another thread (the contract says 200 ms).
 Runs in well under a minute.
 """

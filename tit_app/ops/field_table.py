@@ -1,7 +1,8 @@
 """The field at fixed points for electrodes anywhere on the scalp, fast.
 
-The searches score thousands of montages on the same few hundred sample
-points. In a spherically symmetric head the field of 1 mA entering at the
+flex_search scores thousands of montages on the same few hundred sample
+points (its optimisation points use this module; maps, ex_search and
+flex_search's fresh evaluation points use the series). In a spherically symmetric head the field of 1 mA entering at the
 scalp point R s depends, at a point p, only on |p| and on the angle between
 p and s: in the notation of :mod:`tit_app.ops.shells`,
 
@@ -103,7 +104,5 @@ class PointFields:
             return self._table.unit_fields(electrodes / self.head.radius_mm)
         fields = np.empty((len(self.points_mm), len(electrodes), 3))
         fields[self._tabled] = self._table.unit_fields(electrodes / self.head.radius_mm)
-        if not self._tabled.all():
-            fields[~self._tabled] = unit_fields(self.head, electrodes,
-                                                self.points_mm[~self._tabled])
+        fields[~self._tabled] = unit_fields(self.head, electrodes, self.points_mm[~self._tabled])
         return fields
