@@ -4,7 +4,8 @@ flex_search scores thousands of montages on the same few hundred sample
 points (its optimisation points use this module; maps, ex_search and
 flex_search's fresh evaluation points use the series). In a spherically
 symmetric head the field of 1 mA entering at the scalp point R s depends,
-at a point p, only on |p| and on the angle between p and s: in the notation of :mod:`tit_app.ops.shells`,
+at a point p, only on |p| and on the angle between p and s: in the
+notation of :mod:`tit_app.ops.shells`,
 
     E = -(I / (4 pi R^2)) (S_r(x) r_hat + S_x(x) (s - x r_hat)),  x = r_hat . s,
 
