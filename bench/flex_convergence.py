@@ -15,7 +15,8 @@ default sampling. Each row runs the search with several seeds and shows:
 * the median seconds per run (the machine may be shared: indicative only).
 
 Rerun it whenever the head model or the defaults of the sampling change:
-the numbers depend on both. ``--quick`` runs a smaller grid.
+the numbers depend on both. ``--quick`` runs a smaller grid; ``--target``
+and ``--seeds`` look closer at one target.
 """
 
 from __future__ import annotations
@@ -123,8 +124,15 @@ def main() -> int:
                         help="lateral target only, 3 seeds, a few rows")
     parser.add_argument("--part", choices=("sampling", "budget"),
                         help="run only one of the two tables")
+    parser.add_argument("--seeds", type=int, help=f"seeds per row (default {SEEDS}, "
+                        "3 with --quick)")
+    parser.add_argument("--target", choices=[name for name, _ in TARGETS],
+                        help="study only this target")
     args = parser.parse_args()
     targets, seeds = (TARGETS[:1], 3) if args.quick else (TARGETS, SEEDS)
+    if args.target:
+        targets = tuple(t for t in TARGETS if t[0] == args.target)
+    seeds = args.seeds or seeds
     if args.part != "budget":
         sampling_study(targets, REST_POINTS[:2] if args.quick else REST_POINTS, seeds)
     if args.part != "sampling":

@@ -29,18 +29,24 @@ same montage, and the evaluation points never depend on the search.
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from tit_app.ops import electrodes
+from tit_app.ops.field_table import PointFields
 from tit_app.ops.nelder_mead import minimise
 from tit_app.ops.params import ParamError
 from tit_app.ops.progress import CancelToken, ProgressCallback, Reporter
 from tit_app.ops.results import FlexResult
 from tit_app.ops.sampling import sample_points, sample_scores
 from tit_app.ops.search_params import FlexSearchParams
-from tit_app.ops.simulation import placed_electrodes, simulate_slice, ti_envelope_at
+from tit_app.ops.simulation import (
+    placed_electrodes,
+    simulate_slice,
+    ti_envelope_at,
+    ti_envelope_on,
+)
 
 INITIAL_STEP_DEG = 15.0
 TOLERANCE_DEG = 0.05
@@ -80,14 +86,28 @@ def _montage(positions: np.ndarray, params: FlexSearchParams):
             (positions[2], positions[3], params.current2_ma))
 
 
+@dataclass(frozen=True)
+class ScoringPoints:
+    """Sample points (target first) and the field at them."""
+
+    fields: PointFields
+    target_count: int
+
+
+def scoring_points(samples, head, tabulate: bool) -> ScoringPoints:
+    """``tabulate``: the optimisation points, scored thousands of times, use
+    the field table (tit_app.ops.field_table); the fresh ones are scored twice."""
+    return ScoringPoints(PointFields(head, samples.points_mm, tabulate),
+                         samples.target_count)
+
+
 def montage_scores(positions: np.ndarray, params: FlexSearchParams,
-                   samples) -> tuple[float, float]:
+                   samples: ScoringPoints) -> tuple[float, float]:
     """(mean target envelope, focality) of four positions on the samples;
     (0, 0) if two electrodes are closer than the minimum separation."""
     if _too_close(positions, params.min_separation_mm):
         return 0.0, 0.0
-    envelope = ti_envelope_at(_montage(positions, params), samples.points_mm,
-                              params.head)
+    envelope = ti_envelope_on(_montage(positions, params), samples.fields)
     target, focality = sample_scores(envelope, samples.target_count)
     return float(target), float(focality)
 
@@ -231,7 +251,8 @@ def _sample_sets(params: FlexSearchParams):
                      rest_points=EVALUATION_FACTOR * params.sampling.rest_points)
     fresh = sample_points(params.target, bigger, params.head, fresh_rng,
                           params.clearance_mm)
-    return samples, fresh, starts_rng
+    return (scoring_points(samples, params.head, tabulate=True),
+            scoring_points(fresh, params.head, tabulate=False), starts_rng)
 
 
 def _angle_between(a: np.ndarray, b: np.ndarray) -> float:

@@ -12,7 +12,13 @@ import numpy as np
 
 from tit_app.ops.field import scale_v_per_m, unit_source_field
 from tit_app.ops.params import HOMOGENEOUS, Head
-from tit_app.ops.shells import shell_coefficients, shell_source_fields
+from tit_app.ops.shells import ShellCoefficients, shell_coefficients, shell_source_fields
+
+
+def head_shells(head: Head) -> ShellCoefficients:
+    """The series coefficients of a four-shell head (cached per head)."""
+    rho = tuple(r / head.radius_mm for r in head.shell_radii_mm())
+    return shell_coefficients(rho, tuple(head.shell_conductivities_s_per_m))
 
 
 def unit_fields(head: Head, electrodes_mm, points_mm: np.ndarray) -> np.ndarray:
@@ -28,14 +34,20 @@ def unit_fields(head: Head, electrodes_mm, points_mm: np.ndarray) -> np.ndarray:
         scale = scale_v_per_m(1.0, head.conductivity_s_per_m)
         return scale * np.stack([unit_source_field(s, points, head.radius_mm)
                                  for s in sources], axis=1)
-    rho = tuple(r / head.radius_mm for r in head.shell_radii_mm())
-    shells = shell_coefficients(rho, tuple(head.shell_conductivities_s_per_m))
-    return shell_source_fields(shells, head.radius_mm, sources / head.radius_mm, points)
+    return shell_source_fields(head_shells(head), head.radius_mm, sources / head.radius_mm, points)
 
 
 def pair_fields(head: Head, montage, points_mm: np.ndarray) -> list[np.ndarray]:
     """The field (V/m, (points, 3)) of each pair ((anode_mm, cathode_mm, current_ma), ...)."""
+    return pair_fields_from(lambda electrodes: unit_fields(head, electrodes, points_mm),
+                            montage)
+
+
+def pair_fields_from(unit_fields_of, montage) -> list[np.ndarray]:
+    """:func:`pair_fields` with ``unit_fields_of(electrodes_mm)`` giving the
+    (points, electrodes, 3) unit fields (e.g. a
+    :class:`~tit_app.ops.field_table.PointFields`)."""
     electrodes = [e for anode, cathode, _ in montage for e in (anode, cathode)]
-    fields = unit_fields(head, electrodes, points_mm)
+    fields = unit_fields_of(electrodes)
     return [current * (fields[:, 2 * i] - fields[:, 2 * i + 1])
             for i, (_, _, current) in enumerate(montage)]

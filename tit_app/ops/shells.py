@@ -27,6 +27,8 @@ sorted by the degrees they need, so each degree updates a leading slice.
 E = -grad V = -(I / (4 pi R^2)) * (S_r r_hat + S_x (s - x r_hat)), with S_r
 the rho-derivative sum and S_x the x-derivative sum over rho; the Legendre
 polynomials and their derivatives come from the usual recurrences.
+Searches, which need the sums at the same points for many electrodes,
+interpolate them from a table (:mod:`tit_app.ops.field_table`).
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ def shell_coefficients(rho: tuple[float, ...], conductivities: tuple[float, ...]
     return ShellCoefficients(rho_a, sigma, a, b)
 
 
-def _layer_of(rho: np.ndarray, shells: ShellCoefficients) -> np.ndarray:
+def layer_of(rho: np.ndarray, shells: ShellCoefficients) -> np.ndarray:
+    """The layer (0 = innermost) of each radius / R."""
     return np.minimum(np.searchsorted(shells.rho, rho, side="right"), len(shells.rho) - 1)
 
 
@@ -123,8 +126,8 @@ def degrees_needed(rho, layer, shells: ShellCoefficients) -> np.ndarray:
     return np.clip(n, 1, len(shells.a)).astype(int)
 
 
-def _series(shells, sources, rho, layer, x, degrees):
-    """(S_r, S_x) per (point, source); points sorted by ``degrees``, most first."""
+def _series(shells, rho, layer, x, degrees):
+    """(S_r, S_x) per (point, column of x); points sorted by ``degrees``, most first."""
     rho_outer = shells.rho[layer]
     rho_inner = np.where(layer > 0, shells.rho[np.maximum(layer - 1, 0)], 0.0)
     safe_rho = np.where(rho > 0.0, rho, 1.0)
@@ -132,7 +135,7 @@ def _series(shells, sources, rho, layer, x, degrees):
     grow, grow_ratio = 1.0 / rho_outer, rho / rho_outer
     decay = np.where(layer > 0, rho_inner ** 2 / safe_rho ** 3, 0.0)
     decay_ratio = np.where(layer > 0, rho_inner / safe_rho, 0.0)
-    shape = (len(rho), len(sources))
+    shape = x.shape
     p_prev, p_now = np.ones(shape), x.copy()
     dp_prev, dp_now = np.zeros(shape), np.ones(shape)
     s_r, s_x = np.zeros(shape), np.zeros(shape)
@@ -164,6 +167,37 @@ def _series(shells, sources, rho, layer, x, degrees):
     return s_r, s_x
 
 
+def shell_sums(shells: ShellCoefficients, rho: np.ndarray,
+               x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(S_r, S_x), each (points, k), at radii ``rho`` (points,) and the
+    cosines ``x`` (points, k) of the angles to the electrodes, without the
+    closed-form part of the outermost layer."""
+    layer = layer_of(rho, shells)
+    degrees = degrees_needed(rho, layer, shells)
+    order = np.argsort(-degrees, kind="stable")
+    sorted_sums = _series(shells, rho[order], layer[order], np.clip(x[order], -1.0, 1.0),
+                          degrees[order])
+    s_r, s_x = np.empty_like(sorted_sums[0]), np.empty_like(sorted_sums[1])
+    s_r[order], s_x[order] = sorted_sums
+    return s_r, s_x
+
+
+def field_from_sums(s_r, s_x, r_hat, x, sources, radius_mm: float) -> np.ndarray:
+    """E (V/m per mA, (points, k, 3)) from the sums: -(I / (4 pi R^2)) *
+    (S_r r_hat + S_x (s - x r_hat)), x = r_hat . s per (point, source)."""
+    geometric = -((s_r - x * s_x)[..., None] * r_hat[:, None, :]
+                  + s_x[..., None] * sources[None, :, :])
+    # I/(4 pi R^2) with I = 1 mA and R in mm gives V/m: 1e-3 A / 1e-6 m^2 = 1e3.
+    return geometric * (1e3 / (4.0 * np.pi * radius_mm ** 2))
+
+
+def unit_directions(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(|p|, p / |p|), the direction 0 at the centre."""
+    r = np.linalg.norm(points, axis=-1)
+    r_hat = np.divide(points, r[:, None], out=np.zeros_like(points), where=r[:, None] > 0.0)
+    return r, r_hat
+
+
 def shell_source_fields(shells: ShellCoefficients, radius_mm: float, sources,
                         points_mm: np.ndarray) -> np.ndarray:
     """Field (V/m) of 1 mA entering at each source: (points, sources, 3).
@@ -173,23 +207,13 @@ def shell_source_fields(shells: ShellCoefficients, radius_mm: float, sources,
     """
     sources = np.atleast_2d(np.asarray(sources, dtype=float))
     points = np.asarray(points_mm, dtype=float).reshape(-1, 3)
-    r = np.linalg.norm(points, axis=-1)
+    r, r_hat = unit_directions(points)
     rho = r / radius_mm
-    layer = _layer_of(rho, shells)
-    degrees = degrees_needed(rho, layer, shells)
-    order = np.argsort(-degrees, kind="stable")
-    r_hat = np.divide(points, r[:, None], out=np.zeros_like(points), where=r[:, None] > 0.0)
-    x = np.clip(r_hat[order] @ sources.T, -1.0, 1.0)
-    sorted_sums = _series(shells, sources, rho[order], layer[order], x, degrees[order])
-    s_r, s_x = np.empty_like(sorted_sums[0]), np.empty_like(sorted_sums[1])
-    s_r[order], s_x[order] = sorted_sums
     x = r_hat @ sources.T
-    geometric = -((s_r - x * s_x)[..., None] * r_hat[:, None, :]
-                  + s_x[..., None] * sources[None, :, :])
-    # I/(4 pi R^2) with I = 1 mA and R in mm gives V/m: 1e-3 A / 1e-6 m^2 = 1e3.
-    fields = geometric * (1e3 / (4.0 * np.pi * radius_mm ** 2))
+    s_r, s_x = shell_sums(shells, rho, x)
+    fields = field_from_sums(s_r, s_x, r_hat, x, sources, radius_mm)
     outermost = len(shells.rho) - 1
-    in_scalp = layer == outermost
+    in_scalp = layer_of(rho, shells) == outermost
     scalp_scale = 1e3 / (4.0 * np.pi * shells.conductivities[outermost])
     for k, source in enumerate(sources):
         fields[in_scalp, k] += scalp_scale * unit_source_field(

@@ -4,8 +4,9 @@ Pair fields, the two-pair TI envelope, and an envelope mapped on a slice.
 
 :func:`~tit_app.ops.sim_ti.sim_ti` and :func:`~tit_app.ops.sim_mti.sim_mti` map
 their montage with :func:`simulate_montage`, which also maps each pair's
-carrier magnitude and the radial envelope; the searches score montages with
-:func:`ti_envelope_at` and map their best one with :func:`simulate_pairs`.
+carrier magnitude and the radial envelope; ``flex_search`` scores montages
+with :func:`ti_envelope_on` (fixed sample points, tabulated field), and the
+searches map their best montage with :func:`ti_envelope_at`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from tit_app.ops import electrodes, head_model
 from tit_app.ops.envelope import max_envelope
+from tit_app.ops.field_table import PointFields
 from tit_app.ops.grid import SliceGrid, slice_grid, values_on_grid
 from tit_app.ops.multichannel import directional_envelope
 from tit_app.ops.params import Head
@@ -61,6 +63,13 @@ def ti_envelope_at(montage: PairPositions, points_mm: np.ndarray,
                    head: Head) -> np.ndarray:
     """Two-pair TI envelope (V/m) at points strictly inside the head."""
     first, second = pair_fields(montage, points_mm, head)
+    return max_envelope(first, second)
+
+
+def ti_envelope_on(montage: PairPositions, fields: PointFields) -> np.ndarray:
+    """:func:`ti_envelope_at` at the fixed points of ``fields``: the
+    searches score many montages on the same points this way."""
+    first, second = head_model.pair_fields_from(fields.unit_fields, montage)
     return max_envelope(first, second)
 
 
