@@ -79,13 +79,16 @@ def test_the_ranking_csv_has_every_list_and_score(tmp_path, ex):
     save(ex, tmp_path / "ex", EX)
     rows = list(csv.reader(io.StringIO((tmp_path / "ex.csv").read_text(encoding="utf-8"))))
     assert rows[0] == ["ranked_by", "rank", "pair1_anode", "pair1_cathode", "pair2_anode", "pair2_cathode",
-                       figures.TARGET_MEAN_3D.key, figures.FOCALITY_3D.key]
+                       figures.TARGET_MEAN_3D.key, figures.FOCALITY_3D.key, figures.COMBINED_3D.key]
     by_focality = [r for r in rows[1:] if r[0] == figures.FOCALITY_3D.key]
     assert [int(r[1]) for r in by_focality] == [1, 2, 3]
     best = ex.top_by_focality[0]
     assert by_focality[0][2:6] == [*best.pair1, *best.pair2]
     assert float(by_focality[0][6]) == best.target_value and float(by_focality[0][7]) == best.focality
+    assert float(by_focality[0][8]) == pytest.approx(best.target_value * best.focality, rel=1e-12)
     assert len([r for r in rows[1:] if r[0] == figures.TARGET_MEAN_3D.key]) == 3
+    by_combined = [float(r[8]) for r in rows[1:] if r[0] == figures.COMBINED_3D.key]
+    assert len(by_combined) == 3 and by_combined == sorted(by_combined, reverse=True)
 
 
 @pytest.mark.parametrize("make", [

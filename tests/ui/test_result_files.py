@@ -84,9 +84,9 @@ def test_tiles_and_ranking_name_the_same_numbers_alike(telemetry_env, qtbot):
         assert value == reading.text and tooltip.startswith(reading.figure.definition)
     assert "Slice" in shown
     headers = [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
-    assert headers[2:] == ["Target mean (3-D)\nV/m", "Focality (3-D)"]
-    assert [model.headerData(c, Qt.Horizontal, Qt.ToolTipRole) for c in (2, 3)] == [
-        figures.TARGET_MEAN_3D.definition, figures.FOCALITY_3D.definition]
+    assert headers[2:] == ["Target mean (3-D)\nV/m", "Focality (3-D)", "Combined (3-D)\nV/m"]
+    assert [model.headerData(c, Qt.Horizontal, Qt.ToolTipRole) for c in (2, 3, 4)] == [
+        figures.TARGET_MEAN_3D.definition, figures.FOCALITY_3D.definition, figures.COMBINED_3D.definition]
     # The mapped montage's row holds the numbers its tiles show under the same names.
     mapped = next(r for r in range(model.rowCount())
                   if model.row_item(r) == view.result.top_by_focality[0])

@@ -56,6 +56,10 @@ FOCALITY_3D = Figure(
     "Target mean (3-D) over the mean envelope at the sample points of the rest "
     "of the brain region (inside 85 % of the head radius, outside the target "
     "ball). The same points score every montage of a run.")
+COMBINED_3D = Figure(
+    "combined_3d_v_per_m", "Combined (3-D)", "V/m",
+    "Target mean (3-D) times Focality (3-D): weighs the intensity at the target as much "
+    "as focality (the composite score TI-Toolbox reports for its exhaustive search).")
 MONTAGES_SCORED = Figure(
     "montages_scored", "Montages scored", "",
     "Every distinct two-pair montage of the candidate electrodes.", count=True)
@@ -63,12 +67,13 @@ EVALUATIONS = Figure(
     "evaluations", "Evaluations", "",
     "Montages the optimiser scored (its budget).", count=True)
 
-ALL = (TARGET_CENTRE, SLICE_PEAK, SLICE_FOCALITY, TARGET_MEAN_3D, FOCALITY_3D,
+ALL = (TARGET_CENTRE, SLICE_PEAK, SLICE_FOCALITY, TARGET_MEAN_3D, FOCALITY_3D, COMBINED_3D,
        MONTAGES_SCORED, EVALUATIONS)
 BY_KEY = {figure.key: figure for figure in ALL}
 
-# The scores a search keeps per montage (RankedMontage and FlexResult attributes).
-SCORE_FIGURES = {"target_value": TARGET_MEAN_3D, "focality": FOCALITY_3D}
+# The scores a search keeps per montage (RankedMontage and FlexResult attributes; combined
+# is derived from the other two).
+SCORE_FIGURES = {"target_value": TARGET_MEAN_3D, "focality": FOCALITY_3D, "combined": COMBINED_3D}
 
 
 def score_figure(attribute: str) -> Figure:

@@ -58,8 +58,12 @@ def slice_readings(sim) -> list[Reading]:
 
 
 def score_attributes(montage_type=RankedMontage) -> list[str]:
-    """The numeric score attributes of a ranked montage, in declaration order."""
-    return [f.name for f in dataclasses.fields(montage_type) if f.name not in ("pair1", "pair2")]
+    """The numeric score attributes of a ranked montage, in declaration order, then the
+    known scores it derives from them (``combined``)."""
+    stored = [f.name for f in dataclasses.fields(montage_type) if f.name not in ("pair1", "pair2")]
+    derived = [name for name in figures.SCORE_FIGURES
+               if name not in stored and isinstance(getattr(montage_type, name, None), property)]
+    return stored + derived
 
 
 def ranking_figure(list_name: str) -> Figure:
@@ -85,7 +89,7 @@ def readings(result) -> list[Reading]:
     search: list[Reading] = []
     if isinstance(result, FlexResult):
         search = [Reading(figures.score_figure(name), float(getattr(result, name)))
-                  for name in figures.SCORE_FIGURES]
+                  for name in figures.SCORE_FIGURES if hasattr(result, name)]
         search.append(Reading(figures.EVALUATIONS, float(result.evaluations)))
     elif isinstance(result, ExSearchResult):
         best = mapped_montage(result)

@@ -108,7 +108,8 @@ def _value(field, array: np.ndarray):
 
 def _ranking(data, name: str) -> tuple[RankedMontage, ...]:
     montages = data[f"ranking_{name}_montages"]
-    columns = {a: data[f"ranking_{name}_{figures.score_figure(a).key}"] for a in score_attributes()}
+    stored = {f.name for f in dataclasses.fields(RankedMontage)}  # combined is derived, not read back
+    columns = {a: data[f"ranking_{name}_{figures.score_figure(a).key}"] for a in score_attributes() if a in stored}
     return tuple(RankedMontage((str(row[0]), str(row[1])), (str(row[2]), str(row[3])),
                                **{a: float(values[i]) for a, values in columns.items()})
                  for i, row in enumerate(montages))
