@@ -109,3 +109,51 @@ def test_secrets_never_reach_files_previews_or_descriptions(monkeypatch, store, 
         assert secret.encode() not in written
     assert len(sink.requests) == 4  # the requests really went out, with the secrets where they belong
     assert sink.requests[1].headers["authorization"] == f"Bearer {OTLP_TOKEN}"
+
+
+# -- the record of what the keyring holds (names only; issue 14, memory) ----------------------
+
+
+def recorded() -> dict:
+    return json.loads(secrets.record_path().read_text())["entries"]
+
+
+def test_set_and_delete_record_which_secrets_the_keyring_holds_never_their_values():
+    secrets.set_secret(SECRETS["json_token"], TOKEN)
+    assert recorded() == {"json_token": True} and TOKEN not in secrets.record_path().read_text()
+    secrets.delete_secret(SECRETS["json_token"])
+    assert recorded() == {"json_token": False}
+
+
+def test_the_keyring_is_not_asked_for_a_secret_recorded_as_absent(file_keyring):
+    secrets.delete_secret(SECRETS["ga4_api_secret"])
+    file_keyring.set_password("tit-app", "ga4_api_secret", GA4_SECRET)  # put there by another program
+    assert secrets.get_secret(SECRETS["ga4_api_secret"]) is None and secrets.source(SECRETS["ga4_api_secret"]) is None
+    secrets.set_secret(SECRETS["ga4_api_secret"], GA4_SECRET)  # what the documentation says to do
+    assert secrets.get_secret(SECRETS["ga4_api_secret"]) == GA4_SECRET
+
+
+def test_a_secret_stored_before_the_record_existed_is_found_and_noted(file_keyring, isolated_env):
+    """0.1.0 kept no record: a name the record does not know is looked up, and the answer kept."""
+    (isolated_env / "config").mkdir(parents=True)
+    file_keyring.set_password("tit-app", "sentry_dsn", DSN)
+    assert secrets.get_secret(SECRETS["sentry_dsn"]) == DSN
+    assert secrets.get_secret(SECRETS["json_token"]) is None
+    assert recorded() == {"sentry_dsn": True, "json_token": False}
+
+
+def test_a_broken_keyring_is_asked_again_next_time(tmp_path, isolated_env):
+    import keyring
+
+    from .keyring_backend import BrokenKeyring
+
+    (isolated_env / "config").mkdir(parents=True)
+    keyring.set_keyring(BrokenKeyring(tmp_path / "broken.json"))  # file_keyring restores the previous one
+    assert secrets.get_secret(SECRETS["json_token"]) is None and "TIT_JSON_TOKEN" in secrets.last_hint
+    assert not secrets.record_path().exists()
+
+
+def test_a_damaged_record_means_asking_the_keyring(file_keyring, isolated_env):
+    secrets.set_secret(SECRETS["json_token"], TOKEN)
+    secrets.record_path().write_text("{not json")
+    assert secrets.get_secret(SECRETS["json_token"]) == TOKEN

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import select
+import shutil
+import socket
+import socketserver
+import ssl
+import subprocess
+import threading
+
 import pytest
 
 from tit_app.telemetry import transport
 from tit_app.telemetry.outcome import DROP, RETRY, SENT
 from tit_app.telemetry.transport import ConfigError, capped_timeout, check_url, is_loopback_host
 
-from .sink import Reply, free_port
+from .sink import Reply, Sink, free_port
 
 SECRET = "query-secret-0123456789abcdef"
 
@@ -93,12 +102,135 @@ def test_user_agent_names_the_app(session, sink):
     assert sink.requests[0].headers["user-agent"] == f"tit-app/{__version__}"
 
 
-def test_session_verifies_certificates():
-    s = transport.new_session("https://collector.example.com")
+def test_redirects_are_not_followed_even_to_the_same_server(session, sink):
+    sink.script(Reply(307, headers={"Location": sink.url + "/again"}))
+    outcome = _post(session, sink.url)
+    assert outcome.verdict is RETRY and "307" in outcome.reason and [r.path for r in sink.requests] == ["/"]
+
+
+def test_a_reply_cut_at_the_size_cap_is_not_read_into_the_next_request(session, sink):
+    sink.script(Reply(400, body=b"x" * (transport.MAX_REPLY_BYTES * 2)), Reply(200))
+    assert _post(session, sink.url).verdict is DROP
+    assert _post(session, sink.url).verdict is SENT
+
+
+# -- TLS and proxies ------------------------------------------------------------------------------
+
+HOST = "collector.example.com"  # never looked up: the proxy below stands in for it
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for HOST and 127.0.0.1, made by the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
+                    "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@pytest.fixture
+def tls_sink(certificate):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    server = Sink()
+    server._server.socket = context.wrap_socket(server._server.socket, server_side=True)
+    server.url = server.url.replace("http://", "https://")
+    yield server.start()
+    server.stop()
+
+
+def test_certificates_are_always_checked(tls_sink):
+    """A server whose certificate no trusted authority signed gets nothing, and the events wait."""
+    s = transport.new_session(tls_sink.url)
     try:
-        assert s.verify is True and s.trust_env is True
+        outcome = _post(s, tls_sink.url)
     finally:
         s.close()
+    assert outcome.verdict is RETRY and "SSL" in outcome.reason and tls_sink.requests == []
+
+
+def test_a_destination_may_name_its_own_certificate_authority(tls_sink, certificate):
+    s = transport.new_session(tls_sink.url, verify=str(certificate[0]))
+    try:
+        assert _post(s, tls_sink.url).verdict is SENT
+    finally:
+        s.close()
+    assert len(tls_sink.requests) == 1
+
+
+class ConnectProxy:
+    """An HTTP proxy on 127.0.0.1 that records CONNECT requests and tunnels every one to `target_port`."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port, self.seen = target_port, []
+        proxy = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                head = []
+                while (line := self.rfile.readline(65536).decode("latin-1").strip()):
+                    head.append(line)
+                proxy.seen.append(head)
+                with socket.create_connection(("127.0.0.1", proxy.target_port), timeout=5) as upstream:
+                    self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    self.wfile.flush()
+                    relay(self.connection, upstream)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def relay(a: socket.socket, b: socket.socket) -> None:
+    """Copy bytes both ways until either side closes (or 5 s of silence)."""
+    while True:
+        ready, _, _ = select.select([a, b], [], [], 5)
+        if not ready:
+            return
+        for source in ready:
+            data = source.recv(65536)
+            if not data:
+                return
+            (b if source is a else a).sendall(data)
+
+
+def test_hosts_elsewhere_go_through_the_environments_proxy(tls_sink, certificate, monkeypatch):
+    """HTTPS_PROXY with a login and REQUESTS_CA_BUNDLE, as a company network sets them: the request
+    tunnels through the proxy (which does the name look-up) and the certificate is checked for HOST."""
+    proxy = ConnectProxy(tls_sink.port)
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url.replace("http://", "http://lab%40user:pa%3Ass@"))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate[0]))
+    for name in ("NO_PROXY", "no_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    url = f"https://{HOST}/v1/logs"
+    s = transport.new_session(url)
+    try:
+        assert _post(s, url).verdict is SENT
+    finally:
+        s.close()
+        proxy.stop()
+    [head] = proxy.seen
+    assert head[0].startswith(f"CONNECT {HOST}:443 HTTP/")
+    login = base64.b64encode(b"lab@user:pa:ss").decode()
+    assert f"proxy-authorization: basic {login}".lower() in [h.lower() for h in head]
+    assert [r.path for r in tls_sink.requests] == ["/v1/logs"]
+
+
+def test_a_local_collector_never_goes_through_a_proxy(session, sink, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nobody listens there
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert _post(session, sink.url).verdict is SENT
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "127.5.6.7", "::1", "[::1]", "LOCALHOST"])

@@ -5,13 +5,24 @@ used for the keyring entry (service `tit-app`) and by `tit-app telemetry set-sec
 and the environment variables that can hold it. The environment wins over the keyring, so
 CI and containers need no keyring. Any keyring failure reads as "no secret" and leaves a
 hint for `status`.
+
+The keyring is opened only for a secret it may hold: `keyring.json` in the config folder
+records, by name and never with a value, which secrets tit-app stored there (`set_secret`)
+or removed (`delete_secret`). Opening the keyring loads every backend it could use (about
+10 MB and 90 ms), too much for a process that has no secret in it. A name the record does
+not know yet (settings from 0.1.0) is looked up once and the answer recorded.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+from tit_app import paths
+from tit_app.atomicfile import read_settings_text, write_private
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +58,58 @@ def from_environment(secret: Secret) -> str | None:
 
 def _from_keyring(secret: Secret) -> str | None:
     global last_hint
+    known = _recorded().get(secret.name)
+    if known is False:
+        return None
     try:
-        return _secure_backend().get_password(SERVICE, secret.name) or None
+        value = _secure_backend().get_password(SERVICE, secret.name) or None
     except Exception as exc:  # no backend, a locked or broken keyring: telemetry goes on without it
         last_hint = f"the system keyring could not be read ({_why(exc)}); set {secret.variable} instead"
         log.info("telemetry: %s", last_hint)
-        return None
+        if not isinstance(exc, InsecureKeyring):
+            return None  # locked or broken: ask again next time
+        value = None  # no secure keyring: nothing of ours can be in it
+    if known is None:
+        _record(secret, value is not None)
+    return value
+
+
+# -- which secrets the keyring holds (names only) -----------------------------------------------
+
+RECORD_FILE = "keyring.json"
+
+
+def record_path() -> Path:
+    return paths.config_dir() / RECORD_FILE
+
+
+def _recorded() -> dict[str, bool]:
+    """Secret name -> whether tit-app's keyring entry exists; a name missing here is unknown."""
+    try:
+        entries = json.loads(read_settings_text(record_path())).get("entries")
+    except FileNotFoundError:
+        return {}
+    except Exception:  # unreadable or damaged: every name is unknown, so the keyring is asked as before
+        log.info("telemetry: %s is unreadable; looking in the keyring", RECORD_FILE, exc_info=True)
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {name: held for name, held in entries.items() if isinstance(held, bool)}
+
+
+def _record(secret: Secret, held: bool, create: bool = False) -> None:
+    """Note whether the keyring holds `secret`; a failure to write only means asking the keyring again.
+
+    Only `set_secret` and `delete_secret` (`create=True`) make the config folder: before
+    the consent question, looking (`status`) leaves no file behind.
+    """
+    if not create and not record_path().parent.is_dir():
+        return
+    entries = {**_recorded(), secret.name: held}
+    try:
+        write_private(record_path(), json.dumps({"version": 1, "entries": entries}, indent=2, sort_keys=True) + "\n")
+    except OSError:
+        log.info("telemetry: could not write %s", RECORD_FILE, exc_info=True)
 
 
 def get_secret(secret: Secret) -> str | None:
@@ -114,6 +171,7 @@ def set_secret(secret: Secret, value: str) -> None:
             f"cannot store {secret.name} in the system keyring ({_why(exc)}); "
             f"set the environment variable {secret.variable} instead"
         ) from None
+    _record(secret, True, create=True)
 
 
 def delete_secret(secret: Secret) -> bool:
@@ -121,8 +179,10 @@ def delete_secret(secret: Secret) -> bool:
     try:
         backend = _secure_backend()
         if backend.get_password(SERVICE, secret.name) is None:
+            _record(secret, False, create=True)
             return False
         backend.delete_password(SERVICE, secret.name)
+        _record(secret, False, create=True)
         return True
     except Exception as exc:
         log.info("telemetry: could not remove %s from the keyring (%s)", secret.name, _why(exc))
