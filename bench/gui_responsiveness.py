@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PyQt5.QtCore import QEventLoop, QItemSelection, QItemSelectionModel, QTimer  # noqa: E402
 
-from tests.ui.tick_probe import TickProbe  # noqa: E402
+from bench.tick_probe import TickProbe  # noqa: E402
 from tit_app import telemetry  # noqa: E402
 from tit_app.telemetry.testing import isolated_telemetry  # noqa: E402
 from tit_app.ui.qt_app import application, configure_application  # noqa: E402

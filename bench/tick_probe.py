@@ -1,8 +1,8 @@
 """How late the GUI thread runs its timers: the measure of a responsive window.
 
 A precise repeating QTimer on the GUI thread records, for each tick, how much later
-than its interval it came. Used by the responsiveness test and bench/gui_responsiveness.py;
-a test instrument, so it lives with the tests rather than in the product.
+than its interval it came. Used by bench/gui_responsiveness.py; a measuring instrument, so
+it lives with the benches rather than in the product.
 """
 
 from __future__ import annotations
