@@ -14,7 +14,7 @@ from tit_app.ui.operations.map_picture import ShownResult
 from tit_app.ui.operations.ranking import RankingView
 
 
-# The split's first heights: in a 1,024 × 700 window the ranking shows five rows, the map the rest.
+# The split's first heights: in a 1,024 × 700 window the ranking shows four rows, the map the rest.
 SPLIT_MAP, SPLIT_RANKING = 340, 240
 
 

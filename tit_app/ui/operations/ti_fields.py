@@ -14,7 +14,7 @@ from tit_app.ops import electrodes
 from tit_app.ui.operations.fields import Field, choice_box, int_box, number_box, param_box, without_buttons
 
 
-SPIN_CHROME = 40  # a spin box's padding, frame and arrows (style.qss), beside its text
+BOX_CHROME = 40  # a spin or combo box's padding, frame and arrows (style.qss), beside its text
 
 
 def electrode_edit(name: str, accessible: str) -> QLineEdit:
@@ -47,7 +47,7 @@ class PairField(Field):
         self.cathode = self._add(electrode_edit(cathode, f"{pair.label} cathode"), cathode_errors)
         self.current = self._add(param_box(current, f"{pair.label} current"), *current.errors, stretch=1)
         shown = self.current.textFromValue(self.current.value()) + self.current.suffix()
-        self.current.setMinimumWidth(self.current.fontMetrics().horizontalAdvance(shown) + SPIN_CHROME)
+        self.current.setMinimumWidth(self.current.fontMetrics().horizontalAdvance(shown) + BOX_CHROME)
 
     def values(self) -> dict:
         return {f"pair{self.index}": (self.anode.text().strip(), self.cathode.text().strip()),
@@ -123,7 +123,8 @@ class SliceField(Field):
         super().__init__()
         self.label, self.tooltip = plane.label, plane.tooltip
         self.plane = choice_box(plane.accessible_name, plane.choices, plane.default)
-        self.plane.setMinimumWidth(self.plane.fontMetrics().horizontalAdvance("Sagittal") + 40)  # text, arrow
+        names = (self.plane.itemText(i) for i in range(self.plane.count()))  # three short names: all shown
+        self.plane.setMinimumWidth(max(map(self.plane.fontMetrics().horizontalAdvance, names)) + BOX_CHROME)
         # The form has no offset editor: an offset error is about the plane that put the slice there.
         self._add(self.plane, *plane.errors, *offset.errors, stretch=1)
         box = int_box(size.default, size.low, size.high, size.accessible_name, f" {size.unit}", size.step)
