@@ -73,6 +73,25 @@ def test_a_result_never_resizes_the_window_and_it_can_be_as_small_as_1024_by_700
     assert window.minimumSizeHint().height() <= SMALL_SCREEN.height()
 
 
+def test_the_ranking_fits_its_width_and_a_long_choice_does_not_widen_the_form(window, qtbot):
+    window.resize(ON_SMALL_SCREEN)
+    window.show()
+    qtbot.waitExposed(window)
+    search = window.panel("ex_search")
+    window.operations.setCurrentRow(window.panels.index(search))
+    run_to_end(qtbot, search)
+    table = search.results.ranking.table
+    columns = table.horizontalHeader()
+    qtbot.waitUntil(lambda: columns.length() == table.viewport().width())  # the columns share the width
+    assert table.horizontalScrollBar().maximum() == 0
+    assert columns.defaultAlignment() & Qt.TextWordWrap  # a narrow score column wraps its name
+    head_model = next(f for f in search.form.fields if f.label == "Head model").box
+    longest = max(head_model.fontMetrics().horizontalAdvance(head_model.itemText(i))
+                  for i in range(head_model.count()))
+    narrowest = max(head_model.minimumSizeHint().width(), head_model.minimumWidth())
+    assert narrowest < longest  # the open list shows "Homogeneous" in full; the form need not
+
+
 def test_a_first_window_opens_within_the_available_screen(window):
     room = window.screen().availableGeometry()
     assert window.width() <= room.width() and window.height() <= room.height()

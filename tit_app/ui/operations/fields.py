@@ -79,7 +79,20 @@ def int_box(value: int, low: int, high: int, accessible: str, suffix: str = "", 
     box.setSuffix(suffix)
     box.setAccessibleName(accessible)
     box.setAlignment(Qt.AlignRight)
-    box.setMinimumWidth(90)
+    box.setMinimumWidth(70)  # room for five digits and a short unit
+    return box
+
+
+def choice_box(accessible: str, choices, default) -> QComboBox:
+    """A drop-down of the parameter's choices; the longest choice does not set the form's width
+    (the box grows with the form, and the open list shows every choice in full)."""
+    box = QComboBox()
+    box.setAccessibleName(accessible)
+    for choice in choices:
+        box.addItem(choice.capitalize(), choice)
+    box.setCurrentIndex(max(0, box.findData(default)))
+    box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLength)
+    box.setMinimumWidth(80)
     return box
 
 
@@ -115,11 +128,7 @@ class ChoiceField(Field):
     def __init__(self, param: Param) -> None:
         super().__init__()
         self.key, self.label, self.tooltip = param.key, param.label, param.tooltip
-        self.box = QComboBox()
-        self.box.setAccessibleName(param.accessible_name or param.label)
-        for choice in param.choices:
-            self.box.addItem(choice.capitalize(), choice)
-        self.box.setCurrentIndex(max(0, self.box.findData(param.default)))
+        self.box = choice_box(param.accessible_name or param.label, param.choices, param.default)
         self._add(self.box, *param.errors, stretch=1)
 
     def values(self) -> dict:

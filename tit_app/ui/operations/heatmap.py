@@ -33,7 +33,8 @@ class HeatmapView(QWidget):
         super().__init__(parent)
         self.setObjectName("heatmapView")
         self.setAccessibleName("Envelope map")
-        self.setMinimumSize(220, 220)  # fits beside the numbers in a 1,024 × 700 window
+        # Fits a 1,024 × 700 window beside the form, with a search's numbers and ranking below it.
+        self.setMinimumSize(220, 140)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.picture: MapPicture | None = None
         self._scaled: QPixmap | None = None  # the picture at the size last drawn

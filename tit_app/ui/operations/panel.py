@@ -96,10 +96,16 @@ class OperationPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(column)
         results = QVBoxLayout()
-        results.setContentsMargins(8, 16, 8, 16)
+        results.setContentsMargins(8, 12, 8, 8)
         results.addWidget(self.stale_note)
         results.addWidget(self.results)
         layout.addLayout(results, 1)
+
+    def hasHeightForWidth(self) -> bool:
+        """No: the window's page area would then size the page to its preferred height (the whole
+        form, a tall map) and scroll, which also takes a scroll bar's width from the page. The page
+        takes the height it is given; its form and results wrap and scroll within it."""
+        return False
 
     def form_width_needed(self) -> int:
         """The form column's width that shows every field without clipping (fonts differ per system)."""

@@ -13,6 +13,7 @@ from tit_app.ui.widgets import hint_label, make_button, make_table
 
 SORT_ROLE = Qt.UserRole + 1
 MONTAGE_ROLE = Qt.UserRole + 2
+HEADER_LINES, HEADER_PADDING = 3, 12  # a score's name on two lines, its unit on the third; style.qss padding
 STALE_TIP = "This ranking is from the previous run; it can be opened again when the new run ends."
 
 
@@ -83,9 +84,18 @@ class RankingView(QWidget):
         self.table = make_table(self.proxy, "Best montages")
         self.table.setObjectName("rankingTable")  # style.qss: narrower header padding
         columns = self.table.horizontalHeader()
-        columns.setSectionResizeMode(QHeaderView.Stretch)  # fits: no sideways scrolling
-        for column in MontageRankingModel.NUMERIC_COLUMNS:  # the scores' full names always show
+        # The pairs as wide as their names, the scores share the rest: the table never scrolls
+        # sideways, and a score's name wraps in its header where the room is short.
+        columns.setSectionResizeMode(QHeaderView.Stretch)
+        for column in (0, 1):
             columns.setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        columns.setMinimumSectionSize(40)
+        columns.setStretchLastSection(False)  # the score columns all stretch; this one would lag a resize
+        # A scroll bar that comes and goes with the row count would leave the stretched columns a bar's
+        # width too wide for a moment (the table would scroll sideways): it is always there.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
+        columns.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter | Qt.TextWordWrap)
+        columns.setMinimumHeight(HEADER_LINES * columns.fontMetrics().lineSpacing() + HEADER_PADDING)
         self.table.setSortingEnabled(True)
         self.table.setSelectionMode(self.table.SingleSelection)
         self.table.sortByColumn(MontageRankingModel.FOCALITY_COLUMN, Qt.DescendingOrder)

@@ -14,6 +14,10 @@ from tit_app.ui.operations.map_picture import ShownResult
 from tit_app.ui.operations.ranking import RankingView
 
 
+# The split's first heights: in a 1,024 × 700 window the ranking shows four rows, the map the rest.
+SPLIT_MAP, SPLIT_RANKING = 340, 240
+
+
 def montage_html(sim) -> str:
     parts = []
     for number, roles in pair_roles(sim.electrodes).items():
@@ -57,6 +61,7 @@ class MetricTile(QWidget):
         self.caption = _styled_label("metricCaption")
         self.value = _styled_label("metricValue")
         self.value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.caption.setWordWrap(True)  # a narrow tile wraps its caption instead of widening the page
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -73,11 +78,13 @@ class MetricTile(QWidget):
 
 class MetricsCard(QFrame):
     MAX_TILES = 8
-    ROW_TILES = 2  # tiles per row beside no ranking: with the form, they fit a 1,024-pixel-wide window
+    ROW_TILES = 2  # tiles per row under a simulation's map: with the form, they fit a 1,024-pixel-wide window
+    SEARCH_ROW_TILES = 4  # under a search's map, above its ranking: two short rows leave the map its height
 
     def __init__(self, columns: int, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("metricsCard")
+        self.setProperty("compact", columns > self.ROW_TILES)  # style.qss: smaller values in narrow tiles
         self.tiles = [MetricTile() for _ in range(self.MAX_TILES)]
         self.montage_caption = _styled_label("metricCaption")
         self.montage = _styled_label("metricText")
@@ -85,9 +92,9 @@ class MetricsCard(QFrame):
         for label in (self.montage_caption, self.montage):  # long lists wrap instead of widening the window
             label.setWordWrap(True)
         grid = QGridLayout(self)
-        grid.setContentsMargins(16, 12, 16, 12)
-        grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(10)
+        grid.setContentsMargins(12, 10, 12, 10)
+        grid.setHorizontalSpacing(16 if columns <= self.ROW_TILES else 10)
+        grid.setVerticalSpacing(8)
         for index, tile in enumerate(self.tiles):
             grid.addWidget(tile, index // columns, index % columns)
         grid.setColumnStretch(columns, 1)
@@ -117,34 +124,36 @@ class ResultView(QWidget):
     def __init__(self, with_ranking: bool = False, parent=None) -> None:
         super().__init__(parent)
         self.heatmap = HeatmapView()
-        self.metrics = MetricsCard(columns=1 if with_ranking else MetricsCard.ROW_TILES)
+        self.metrics = MetricsCard(columns=MetricsCard.SEARCH_ROW_TILES if with_ranking else MetricsCard.ROW_TILES)
         self.ranking = RankingView() if with_ranking else None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if self.ranking is None:
-            column = QVBoxLayout()
-            column.setSpacing(12)
-            column.addWidget(self.heatmap, 1)
-            column.addWidget(self.metrics)
-            layout.addLayout(column)
+            layout.addWidget(self._map_and_numbers())
         else:
             layout.addWidget(self._ranking_layout())
         self.show_result(None)
 
+    def _map_and_numbers(self) -> QWidget:
+        """The map as wide as the results area (its colour bar needs room beside it), its numbers below."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(self.heatmap, 1)
+        column.addWidget(self.metrics)
+        return box
+
     def _ranking_layout(self) -> QSplitter:
-        """The map with its numbers beside it on top, the full-width ranking below."""
+        """The map and its numbers on top, the full-width ranking below: on a 1,024 × 700 screen the
+        map stays readable and the ranking shows several rows, and the user may move the split."""
         self.ranking.montage_opened.connect(self.montage_opened)
-        top = QWidget()
-        row = QHBoxLayout(top)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(12)
-        row.addWidget(self.heatmap, 1)
-        row.addWidget(self.metrics)
+        top = self._map_and_numbers()
         splitter = QSplitter(Qt.Vertical)  # the user decides how much room the map and the table get
         splitter.addWidget(top)
         splitter.addWidget(self.ranking)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)  # a taller window gives the map the extra height
+        splitter.setSizes([SPLIT_MAP, SPLIT_RANKING])
         splitter.setChildrenCollapsible(False)
         return splitter
 

@@ -7,11 +7,14 @@ limits, labels and tooltips, and the ParamError fields that point at its editors
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit
+from PyQt5.QtWidgets import QCompleter, QLabel, QLineEdit
 
 from tit_app.operations import Param
 from tit_app.ops import electrodes
-from tit_app.ui.operations.fields import Field, int_box, number_box, param_box, without_buttons
+from tit_app.ui.operations.fields import Field, choice_box, int_box, number_box, param_box, without_buttons
+
+
+BOX_CHROME = 40  # a spin or combo box's padding, frame and arrows (style.qss), beside its text
 
 
 def electrode_edit(name: str, accessible: str) -> QLineEdit:
@@ -43,6 +46,8 @@ class PairField(Field):
         self._layout.addWidget(QLabel("→"))
         self.cathode = self._add(electrode_edit(cathode, f"{pair.label} cathode"), cathode_errors)
         self.current = self._add(param_box(current, f"{pair.label} current"), *current.errors, stretch=1)
+        shown = self.current.textFromValue(self.current.value()) + self.current.suffix()
+        self.current.setMinimumWidth(self.current.fontMetrics().horizontalAdvance(shown) + BOX_CHROME)
 
     def values(self) -> dict:
         return {f"pair{self.index}": (self.anode.text().strip(), self.cathode.text().strip()),
@@ -83,6 +88,7 @@ class TargetField(Field):
                              target.decimals, target.step)
             box.setPrefix(f"{axis} ")
             without_buttons(box)  # three boxes in a row: room for digits, not arrows
+            box.setMinimumWidth(50)  # "x -12.5"; the boxes grow with the form
             self.xyz.append(self._add(box, *target.errors, stretch=1))
         self._layout.addWidget(QLabel(target.unit))  # once for the row: the boxes need their room
 
@@ -116,12 +122,9 @@ class SliceField(Field):
     def __init__(self, plane: Param, offset: Param, size: Param) -> None:
         super().__init__()
         self.label, self.tooltip = plane.label, plane.tooltip
-        self.plane = QComboBox()
-        self.plane.setAccessibleName(plane.accessible_name)
-        for choice in plane.choices:
-            self.plane.addItem(choice.capitalize(), choice)
-        self.plane.setCurrentIndex(max(0, self.plane.findData(plane.default)))
-        self.plane.setMinimumWidth(90)
+        self.plane = choice_box(plane.accessible_name, plane.choices, plane.default)
+        names = (self.plane.itemText(i) for i in range(self.plane.count()))  # three short names: all shown
+        self.plane.setMinimumWidth(max(map(self.plane.fontMetrics().horizontalAdvance, names)) + BOX_CHROME)
         # The form has no offset editor: an offset error is about the plane that put the slice there.
         self._add(self.plane, *plane.errors, *offset.errors, stretch=1)
         box = int_box(size.default, size.low, size.high, size.accessible_name, f" {size.unit}", size.step)
