@@ -40,15 +40,16 @@ class RowsTableModel(QAbstractTableModel):
         self._keys = []
         self.endResetModel()
 
-    def sync_rows(self, rows) -> None:
+    def sync_rows(self, rows, keys: list | None = None) -> None:
         """Show `rows` by removing and inserting rows; the rows that stay keep their order.
 
+        `keys` are their `keys_of`, when the caller has them already (one pass less over 10,000 rows).
         Only when the rows that stay come in another order (nothing the Privacy page's
         queries do) is the model reset instead.
         """
         rows = list(rows)
-        keys = self.keys_of(rows)
-        old_keys = self._current_keys()
+        keys = self.keys_of(rows) if keys is None else keys
+        old_keys = self.shown_keys()
         if keys != old_keys:
             self._move_rows(rows, keys, old_keys)
         self._rows, self._keys = rows, keys
@@ -117,7 +118,8 @@ class RowsTableModel(QAbstractTableModel):
             self.endInsertRows()
         return True
 
-    def _current_keys(self) -> list:
+    def shown_keys(self) -> list:
+        """`keys_of` the rows shown now (kept from the last update; do not change the list)."""
         if len(self._keys) != len(self._rows):
             self._keys = self.keys_of(self._rows)
         return self._keys
@@ -125,7 +127,7 @@ class RowsTableModel(QAbstractTableModel):
     def row_of(self, key) -> int:
         """The row showing `key`, or -1."""
         try:
-            return self._current_keys().index(key)
+            return self.shown_keys().index(key)
         except ValueError:
             return -1
 

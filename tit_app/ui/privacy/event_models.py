@@ -23,9 +23,10 @@ class SnapshotTableModel(RowsTableModel):
         super().__init__(parent)
         self.snapshot = EMPTY
 
-    def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
+    def set_snapshot(self, snapshot: TelemetrySnapshot, keys: list | None = None) -> None:
+        """Show `snapshot`; `keys` are the `keys_of` its rows, when the caller has them already."""
         self.snapshot = snapshot
-        self.sync_rows(self._rows_of(snapshot))
+        self.sync_rows(self._rows_of(snapshot), keys)
 
     def _rows_of(self, snapshot: TelemetrySnapshot) -> tuple:
         raise NotImplementedError
@@ -49,9 +50,9 @@ class PendingEventsModel(SnapshotTableModel):
         super().__init__(parent)
         self.now = 0.0  # the clock "Leaves" counts down from: the snapshot's time, then each tick
 
-    def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
+    def set_snapshot(self, snapshot: TelemetrySnapshot, keys: list | None = None) -> None:
         self.now = snapshot.taken_at
-        super().set_snapshot(snapshot)
+        super().set_snapshot(snapshot, keys)
 
     def tick(self, now: float) -> None:
         """Count "Leaves" down to `now` without a new snapshot (the page ticks once a second)."""

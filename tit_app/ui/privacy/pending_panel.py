@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import time
 from dataclasses import replace
+from itertools import compress
 
 from PyQt5.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
 from PyQt5.QtWidgets import (
@@ -122,23 +123,29 @@ class PendingPanel(QWidget):
 
     # -- snapshot ------------------------------------------------------------------------
 
-    def set_snapshot(self, snapshot: TelemetrySnapshot) -> None:
-        snapshot = self._without_hidden(snapshot)
-        self._keep_reading_position(lambda: self.model.set_snapshot(snapshot))
+    def set_snapshot(self, snapshot: TelemetrySnapshot, keys: list | None = None) -> None:
+        """Show `snapshot` (`keys`: the `keys_of` its pending rows, when known already)."""
+        snapshot, keys = self._without_hidden(snapshot, keys)
+        self._keep_reading_position(lambda: self.model.set_snapshot(snapshot, keys))
         lines = destinations_text(snapshot)
         self.destinations.setText("<br>".join(html.escape(line) for line in lines))
         self._update_buttons()
         self._show_preview()
 
-    def _without_hidden(self, snapshot: TelemetrySnapshot) -> TelemetrySnapshot:
+    def _without_hidden(self, snapshot: TelemetrySnapshot, keys: list | None) -> tuple[TelemetrySnapshot, list | None]:
+        """`snapshot` without the rows being deleted, and the keys of the rows left (None: not read)."""
         self._deletions = [d for d in self._deletions if d[1] is None or snapshot.taken_at < d[1]]
         if not self._deletions:
-            return snapshot
+            return snapshot, keys
         if any(ids == ALL for ids, _ in self._deletions):
-            return replace(snapshot, pending=(), pending_total=0)
+            return replace(snapshot, pending=(), pending_total=0), []
         hidden = set().union(*(ids for ids, _ in self._deletions))
-        pending = tuple(p for p in snapshot.pending if p.event.event_id not in hidden)
-        return replace(snapshot, pending=pending, pending_total=len(pending))
+        keys = self.model.keys_of(snapshot.pending) if keys is None else keys
+        if hidden.isdisjoint(keys):  # the store no longer holds them: nothing to leave out
+            return snapshot, keys
+        kept = [key not in hidden for key in keys]
+        pending = tuple(compress(snapshot.pending, kept))
+        return replace(snapshot, pending=pending, pending_total=len(pending)), list(compress(keys, kept))
 
     def _keep_reading_position(self, update) -> None:
         """Keep the row at the top of the view there while rows come and go above it (unless at the very top)."""
@@ -163,9 +170,14 @@ class PendingPanel(QWidget):
         self._tick.stop()  # nothing to count while nobody looks
         super().hideEvent(event)
 
+    def selected_rows(self) -> list[int]:
+        """The selected rows, in order. Read from the selection's ranges (the table selects whole rows):
+        `selectedRows()` asks the model about every cell of them, slow for a large selection."""
+        ranges = self.table.selectionModel().selection()
+        return sorted({row for part in ranges for row in range(part.top(), part.bottom() + 1)})
+
     def selected_ids(self) -> list[str]:
-        rows = self.table.selectionModel().selectedRows()
-        return [self.model.row_key(self.model.row_item(index.row())) for index in rows]
+        return [self.model.row_key(self.model.row_item(row)) for row in self.selected_rows()]
 
     def _update_buttons(self) -> None:
         self.delete_all_button.setEnabled(self.model.rowCount() > 0)
@@ -225,12 +237,12 @@ class PendingPanel(QWidget):
         self._update_buttons()
 
     def delete_selected(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
+        rows = self.selected_rows()
+        if not rows:
             return
-        first_row = min(index.row() for index in self.table.selectionModel().selectedRows())
+        ids = [self.model.row_key(self.model.row_item(row)) for row in rows]
         deletion = self._hide(set(ids))
-        self._stay_in_table(first_row)
+        self._stay_in_table(rows[0])
         tasks().run(lambda: telemetry.delete_pending(ids), lambda count, error: self._deleted(deletion, count, error))
 
     def _stay_in_table(self, row: int) -> None:
@@ -266,7 +278,7 @@ class PendingPanel(QWidget):
     def _hide(self, ids) -> list:
         deletion = [ids, None]
         self._deletions.append(deletion)
-        self.set_snapshot(self.model.snapshot)
+        self.set_snapshot(self.model.snapshot, self.model.shown_keys())
         return deletion
 
     def _deleted(self, deletion: list, count, error) -> None:
