@@ -58,16 +58,11 @@ class PrivacyPage(QWidget):
         self.controls = ConsentControls()
         self.pending = PendingPanel(service)
         self.sent_model = SentEventsModel(self)
-        self.sent_table = make_table(self.sent_model, "Events already sent or dropped")
-        steady_columns(self.sent_table, (10, 18, 14))
         self.losses_model = LossesModel(self)
-        self.losses_table = make_table(self.losses_model, "Events dropped, by cause")
-        steady_columns(self.losses_table, (18, 9))
         self.summary_model = UsageSummaryModel(self)
-        self.summary_table = make_table(self.summary_model, "Your usage by operation")
-        steady_columns(self.summary_table, (18, 4, 4, 6, 6, 7, 7, 7))
-        self.empty_hints = [EmptyHint(self.sent_table, EMPTY_SENT), EmptyHint(self.losses_table, EMPTY_LOSSES),
-                            EmptyHint(self.summary_table, EMPTY_SUMMARY)]
+        # The other tabs' tables are built after the page shows and the queue is listed (`_build_tables`).
+        self.sent_table = self.losses_table = self.summary_table = None
+        self.empty_hints: list[EmptyHint] = []
         self.notice_view = NoticeView()
         self._notice = ""  # the newest notice; laid out only while its tab shows (it is long)
         self.tabs = self._build_tabs()
@@ -89,28 +84,46 @@ class PrivacyPage(QWidget):
         self.controls.opting_out.connect(self.pending.clear)  # the purge is under way: show it at once
         self.controls.choice_saved.connect(self._choice_saved)
         self.controls.preview_saved.connect(self._preview_saved)
+        self.tabs.currentChanged.connect(self._build_tables)  # another tab chosen before they were built
         self.tabs.currentChanged.connect(self._show_notice)
         self.reset_button.clicked.connect(self.reset_id)
         self.export_button.clicked.connect(self._ask_export)
         service.pending_changed.connect(self.set_snapshot)
         self.controls.show_state(service.snapshot.consent)
         self._show_identity(self.controls.state)
-        # The tables fill in the next turn of the event loop: building and showing the page and
-        # listing 10,000 events are then two short stalls rather than one long one.
+        # The page is built, shown, filled and completed in separate turns of the event loop: each is a
+        # short stall where doing it all at once is a long one (10,000 events take a while to list).
         QTimer.singleShot(0, self._fill)
 
     def _fill(self) -> None:
         if self.pending.model.snapshot.taken_at == 0:  # no snapshot has arrived meanwhile
             self.set_snapshot(self._service.snapshot)
+        QTimer.singleShot(0, self._build_tables)
 
     def _build_tabs(self) -> QTabWidget:
         tabs = QTabWidget()
         tabs.setObjectName("privacyTabs")
-        pages = (self.pending, _padded(self.sent_table), _padded(self.losses_table, hint_label(LOSSES_NOTE)),
-                 _padded(self.summary_table, _summary_note()), _padded(self.notice_view))
-        for page, title in zip(pages, TABS):
-            tabs.addTab(page, title)
+        tabs.addTab(self.pending, TABS[0])
+        for title in TABS[1:]:
+            tabs.addTab(QWidget(), title)  # empty until `_build_tables`
         return tabs
+
+    def _build_tables(self, *_) -> None:
+        """Fill the tabs after Pending (once): their tables show the models' rows from then on."""
+        if self.sent_table is not None:
+            return
+        self.sent_table = make_table(self.sent_model, "Events already sent or dropped")
+        steady_columns(self.sent_table, (10, 18, 14))
+        self.losses_table = make_table(self.losses_model, "Events dropped, by cause")
+        steady_columns(self.losses_table, (18, 9))
+        self.summary_table = make_table(self.summary_model, "Your usage by operation")
+        steady_columns(self.summary_table, (18, 4, 4, 6, 6, 7, 7, 7))
+        self.empty_hints = [EmptyHint(self.sent_table, EMPTY_SENT), EmptyHint(self.losses_table, EMPTY_LOSSES),
+                            EmptyHint(self.summary_table, EMPTY_SUMMARY)]
+        contents = ((self.sent_table, None), (self.losses_table, hint_label(LOSSES_NOTE)),
+                    (self.summary_table, _summary_note()), (self.notice_view, None))
+        for index, (widget, note) in enumerate(contents, start=1):
+            _pad(self.tabs.widget(index), widget, note)
 
     def _identity_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -202,14 +215,14 @@ class PrivacyPage(QWidget):
             self.show_message(f"Exported {count} pending events and the history to {Path(path).name}.")
 
 
-def _padded(widget: QWidget, note: QWidget | None = None) -> QWidget:
-    page = QWidget()
+def _pad(page: QWidget, widget: QWidget, note: QWidget | None) -> None:
+    """Lay `note` and `widget` out in `page`, showing them now if `page` is on screen already."""
     layout = QVBoxLayout(page)
     layout.setContentsMargins(8, 8, 8, 8)
-    if note is not None:
-        layout.addWidget(note)
-    layout.addWidget(widget, 1)
-    return page
+    for child, stretch in ((note, 0), (widget, 1)):
+        if child is not None:
+            layout.addWidget(child, stretch)
+            child.show()  # a layout shows a child added to a visible page only in a later turn
 
 
 def _summary_note() -> QLabel:
