@@ -11,11 +11,13 @@ Then the Privacy page with 10,000 pending events (another throw-away home, no de
 so nothing leaves while it is measured): the GUI freeze of each operation, i.e. the longest
 time the GUI thread did not run its timer from the moment the operation starts until its
 result shows (opening the page, 200 new events arriving, deleting 100 selected events,
-Delete all). Target: ≤ 16 ms each (one frame at 60 Hz).
+Delete all). Target: ≤ 16 ms each (one frame at 60 Hz). As in the desktop (ui/shell.py), what
+start-up built is moved out of the cyclic collector's way (`gc.freeze()`) before the queue loads.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -165,6 +167,8 @@ def privacy_page_freezes() -> list[tuple[str, list[tuple[float, float]]]]:
     telemetry.persist()
     service = TelemetryService()
     service.start()
+    gc.collect()  # what the desktop does once its window shows (ui/shell.py): start-up objects leave the
+    gc.freeze()  # cyclic collector's way, so a full collection (it holds the GIL) stays short
     while service.snapshot.pending_total < PRIVACY_PENDING:
         pump(0.05)
     pages: list = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from PyQt5.QtCore import QItemSelectionModel
+
 from tests.ui.conftest import PLUGIN_EVENTS, answer_message_box, answer_when_shown, wait_for_tasks, write_policy
 from tit_app import telemetry
 from tit_app.telemetry import api
@@ -141,6 +143,34 @@ def test_delete_selected_and_delete_all(telemetry_env, service_factory, qtbot):
     wait_for_tasks(qtbot)
     assert stored_events() == []
     assert telemetry.is_enabled()  # deleting the queue is not opting out
+
+
+def test_delete_selected_deletes_every_row_of_a_selection_in_pieces(telemetry_env, service_factory, qtbot):
+    page = page_with_events(telemetry_env, service_factory, qtbot)
+    table, model = page.pending.table, page.pending.model
+    for row in (0, 2):  # two separate rows: a selection of two ranges
+        table.selectionModel().select(model.index(row, 0), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    doomed = [model.row_key(model.row_item(row)) for row in (0, 2)]
+    assert page.pending.selected_ids() == doomed
+    kept = [model.row_key(model.row_item(row)) for row in (1, 3)]
+    page.pending.delete_button.click()
+    assert model.shown_keys() == kept  # at once
+    wait_for_tasks(qtbot)
+    qtbot.waitUntil(lambda: page.pending.feedback.text() == "Deleted 2 events.", timeout=3000)
+    assert {e.event_id for e in stored_events()} == set(kept)
+    assert model.shown_keys() == kept
+
+
+def test_the_other_tabs_are_built_once_the_queue_is_listed(telemetry_env, service_factory, qtbot):
+    page = page_with_events(telemetry_env, service_factory, qtbot)
+    qtbot.waitUntil(lambda: page.sent_table is not None, timeout=3000)  # without choosing any of those tabs
+    for index, (table, model) in enumerate(((page.sent_table, page.sent_model), (page.losses_table, page.losses_model),
+                                            (page.summary_table, page.summary_model)), start=1):
+        assert table.model() is model and page.tabs.widget(index).isAncestorOf(table)
+    assert page.tabs.widget(4).isAncestorOf(page.notice_view)
+    assert page.summary_table.model().rowCount() == 1  # the rows that came before the table was built
+    page.tabs.setCurrentIndex(3)
+    assert page.summary_table.isVisible()
 
 
 def test_reset_id_and_export(telemetry_env, service_factory, qtbot, tmp_path):
