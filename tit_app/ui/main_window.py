@@ -204,10 +204,13 @@ class MainWindow(QMainWindow):
         running = panel.is_running()  # the action stays enabled: Esc elsewhere says where the run is
         self.cancel_action.setText(f"&Cancel {panel.spec.title}" if running else "&Cancel")
 
+    def show_panel(self, name: str) -> OperationPanel:
+        """Turn to the page of operation `name` (building only that page) and return it."""
+        self.operations.setCurrentRow(self._row(name))
+        return self.current_panel()
+
     def open_simulation(self, values: dict) -> None:
-        row = self._row("sim_ti")
-        self.operations.setCurrentRow(row)
-        panel = self.page(row)
+        panel = self.show_panel("sim_ti")
         panel.form.set_values(values)
         panel.run()
 

@@ -90,8 +90,7 @@ class ResultFiles:
         except (OSError, ValueError) as error:
             QMessageBox.warning(self.window, "Open result", f"Could not open {Path(path).name}: {error}")
             return False
-        panel = self.window.panel(saved.result.kind)
-        self.window.operations.setCurrentRow(self.window.panels.index(panel))
+        panel = self.window.show_panel(saved.result.kind)
         view = panel.results
         view.show_result(shown(saved.result, view.heatmap.display_side(), saved.sidecar.get("parameters")))
         panel.state.setText(f"Opened {Path(path).name}.")

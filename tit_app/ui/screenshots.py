@@ -26,6 +26,7 @@ from tit_app.telemetry.testing import isolated_telemetry
 from tit_app.ui.consent_dialog import ConsentDialog
 from tit_app.ui.delivery.tasks import tasks
 from tit_app.ui.main_window import DEFAULT_SIZE
+from tit_app.ui.operations import OPERATIONS
 from tit_app.ui.privacy.catalog_view import DIALOG_SIZE as CATALOG_SIZE
 from tit_app.ui.privacy.catalog_view import show_catalog
 from tit_app.ui.settings_dialog import PREFERRED_SIZE as SETTINGS_SIZE
@@ -148,8 +149,7 @@ def _main_window(window, out: Path) -> None:
     _run(sim)
     save(window, out / "main-window.png")
     save(window, out / "main-window@2x.png", 2.0)
-    window.operations.setCurrentRow(window.panels.index(window.panel("ex_search")))
-    _run(window.current_panel())
+    _run(window.show_panel("ex_search"))
     window.current_panel().results.ranking.table.selectRow(0)
     save(window, out / "exhaustive-search.png")
     window.operations.setCurrentRow(0)
@@ -162,8 +162,8 @@ def _main_window(window, out: Path) -> None:
 
 def _operations(window, out: Path) -> None:
     """Each operation in the window, and the figure `tit-app run … --out` writes for the same run (docs/ops.md)."""
-    for panel in window.panels:
-        window.operations.setCurrentRow(window.panels.index(panel))
+    for spec in OPERATIONS:
+        panel = window.show_panel(spec.name)
         _run(panel)
         name = panel.spec.cli_name
         save(window, out / f"op-{name}-gui.png")
