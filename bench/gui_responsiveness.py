@@ -34,7 +34,7 @@ from PyQt5.QtCore import QEventLoop, QItemSelection, QItemSelectionModel, QTimer
 from bench.tick_probe import TickProbe  # noqa: E402
 from tit_app import telemetry  # noqa: E402
 from tit_app.telemetry.testing import isolated_telemetry  # noqa: E402
-from tit_app.ui.qt_app import application, configure_application  # noqa: E402
+from tit_app.ui.qt_app import application  # noqa: E402
 
 TICK_MS = 5
 MEASURE_S = 3.0
@@ -215,7 +215,7 @@ def privacy_page_freezes() -> list[tuple[str, list[tuple[float, float]]]]:
 
 
 def main() -> int:
-    configure_application(application())  # the app's GIL switch interval, as the desktop runs
+    application()  # configured as the desktop runs it (style, GIL switch interval)
     if "--privacy-only" in sys.argv:
         print_freezes()
         return 0
