@@ -202,3 +202,12 @@ def test_a_repeat_shown_in_the_dialog_says_it_was_counted(qtbot, start):
     dialog = crash_dialog.CrashDialog(repeat)
     qtbot.addWidget(dialog)
     assert dialog.sharing.text() == crash_dialog.REPEAT and "counted" in crash_dialog.REPEAT
+
+
+def test_with_sharing_off_and_no_error_destination_nothing_is_offered(qtbot, start):
+    relay = start(consent=False)
+    raise_in_slot(qtbot)
+    dialog = shown_dialog(qtbot, relay)
+    assert dialog.sharing.text() == crash_dialog.NOWHERE
+    assert not hasattr(dialog, "send_button") and dialog.close_button.text() == "Close"
+    assert telemetry.pending_count() == 0 and telemetry.consent_receipt().once == ()

@@ -33,6 +33,8 @@ SHARED = ("This error report was queued like any other event. Under Settings →
 OFFER = ("Error reporting is off, so nothing was recorded. You can send this one report, exactly as shown "
          "below, once; error reporting stays off.")
 OFF = "Error reporting is off on this computer, so nothing was recorded or sent."
+NOWHERE = ("Error reporting is off, so nothing was recorded, and no error destination is set up, so "
+           "there is nowhere to send it. Below is the report as it would be recorded.")
 REPEAT = ("The same error happened before in this session: it was counted, not recorded again "
           "(the next error report says how often).")
 
@@ -42,12 +44,19 @@ def headline(record) -> str:
     return f"Something went wrong: {record.error_type} in {where}."
 
 
+def offers_send_once(record) -> bool:
+    """Only where the report can go somewhere: its previews are the destinations it would reach."""
+    return record.can_send_once and bool(record.previews)
+
+
 def sharing_text(record) -> str:
     if record.shared:
         return SHARED
     if record.repeat:
         return REPEAT
-    return OFFER if record.can_send_once else OFF
+    if offers_send_once(record):
+        return OFFER
+    return NOWHERE if record.can_send_once else OFF
 
 
 class CrashDialog(QDialog):
@@ -75,12 +84,13 @@ class CrashDialog(QDialog):
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.addStretch(1)
-        if self.record.can_send_once:
+        offer = offers_send_once(self.record)
+        if offer:
             self.send_button = QPushButton(SEND_ONCE)
             self.send_button.setAutoDefault(False)
             self.send_button.clicked.connect(self._send_once)
             row.addWidget(self.send_button)
-        self.close_button = QPushButton(DONT_SEND if self.record.can_send_once else "Close")
+        self.close_button = QPushButton(DONT_SEND if offer else "Close")
         self.close_button.setDefault(True)  # Enter never sends
         self.close_button.clicked.connect(self.reject)
         row.addWidget(self.close_button)
